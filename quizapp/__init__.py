@@ -1,0 +1,1 @@
+"""quizapp: quizzes and spaced-repetition flashcards for classrooms."""
