@@ -1,1 +1,52 @@
 """quizapp: quizzes and spaced-repetition flashcards for classrooms."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+
+from quizapp import config as settings
+from quizapp.paths import static_dir, templates_dir
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(templates_dir()),
+        static_folder=str(static_dir()),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(settings.defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(settings.from_environment(os.environ))
+    else:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"]
+
+    from quizapp import db, web
+
+    db.init_app(app)
+    web.init_app(app)
+
+    from quizapp import cli
+
+    cli.init_app(app)
+
+    if app.config["MIGRATE_ON_START"]:
+        from quizapp import migrate
+
+        migrate.upgrade(app.config["DATABASE_URL"])
+    if app.config["IMPORT_ON_START"]:
+        from quizapp.services import banks
+
+        banks.import_folder_on_start(app)
+    return app

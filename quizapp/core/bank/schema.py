@@ -295,7 +295,9 @@ class Quiz(Strict):
     shuffle_questions: bool = False
     shuffle_choices: bool = True
     time_limit_minutes: float | None = Field(default=None, gt=0, le=600)
-    attempts: int | None = Field(default=None, ge=1, description="Attempts allowed; default no limit.")
+    attempts: int | None = Field(
+        default=None, ge=1, description="Attempts allowed; default no limit."
+    )
     grading: Literal["best", "last", "average"] = "best"
     feedback: Literal["immediate", "end"] = "end"
 

@@ -1,0 +1,59 @@
+"""Settings from QUIZAPP_* environment variables, with defaults that work out of the box."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PREFIX = "QUIZAPP_"
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    return {
+        "DATABASE_URL": "sqlite:///" + str(Path(instance_path) / "quizapp.sqlite3"),
+        "QUESTIONS_DIR": None,  # None: the bundled questions/ folder
+        "IMPORT_ON_START": True,
+        "MIGRATE_ON_START": True,
+        "NEW_CARDS_PER_DAY": 20,
+        "MAX_UPLOAD_BYTES": 2 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # a quiz may stay open for hours
+    }
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """QUIZAPP_DATABASE_URL=... becomes DATABASE_URL; booleans and integers are parsed."""
+    settings: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if not key.startswith(PREFIX):
+            continue
+        name = key[len(PREFIX) :]
+        settings[name] = _parse(raw)
+    return settings
+
+
+def _parse(raw: str) -> Any:
+    lowered = raw.strip().lower()
+    if lowered in {"true", "yes", "on"}:
+        return True
+    if lowered in {"false", "no", "off"}:
+        return False
+    if lowered.isdigit():
+        return int(lowered)
+    return raw
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The SECRET_KEY kept in the instance folder, created on first run."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

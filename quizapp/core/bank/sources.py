@@ -1,0 +1,73 @@
+"""The article a bank is written from, and finding a question's source sentence in it."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from quizapp.core.bank.files import Unreadable, decode_utf8, read_bytes
+
+MAX_SOURCE_BYTES = 10 * 1024 * 1024
+
+# A sentence ends at . ! ? or …, perhaps followed by a closing quote or bracket.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’»)\]])) ")
+
+
+def fold(text: str) -> str:
+    """Whitespace runs as one space: line breaks in the YAML or the article do not count."""
+    return " ".join(text.split())
+
+
+class Article:
+    """An article's text, for checking that sources are quoted from it verbatim."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._folded = fold(text)
+        # Sentences, folded; a line without a full stop (a title) counts as one.
+        self.sentences = [
+            sentence
+            for line in text.splitlines()
+            for sentence in _SENTENCE_END.split(fold(line))
+            if sentence
+        ]
+        self._sentence_set = set(self.sentences)
+
+    def contains(self, passage: str) -> bool:
+        """Whether the passage is in the article, up to whitespace.
+
+        Most sources are whole sentences, found in a set at once; anything else
+        (part of a sentence, or two) is searched for in the whole text.
+        """
+        passage = fold(passage)
+        return passage in self._sentence_set or passage in self._folded
+
+    def closest(self, passage: str) -> str | None:
+        """The article's sentence most like the passage, if one is reasonably close."""
+        close = difflib.get_close_matches(fold(passage), self.sentences, n=1, cutoff=0.6)
+        return close[0] if close else None
+
+
+def read_article(written: str, base_dir: Path) -> Article:
+    """The article at `written` (as the bank says it), inside `base_dir`; raises Unreadable."""
+    relative = Path(written)
+    if relative.is_absolute() or relative.drive:
+        raise Unreadable(f"source text {written!r} must be a path relative to the bank's folder")
+    try:
+        base = base_dir.resolve()
+        target = (base / relative).resolve()
+    except (OSError, ValueError, RuntimeError):
+        raise Unreadable(f"source text {written!r} is not a usable path") from None
+    if not target.is_relative_to(base):
+        raise Unreadable(
+            f"source text {written!r} points outside the bank's folder;"
+            " keep articles in a folder beside the bank (like sources/)"
+        )
+    try:
+        raw = read_bytes(target, MAX_SOURCE_BYTES)
+        return Article(decode_utf8(raw))
+    except Unreadable as error:
+        if error.message == "no such file":
+            raise Unreadable(f"source text file {written!r} not found") from None
+        raise Unreadable(f"source text file {written!r}: {error.message}") from None

@@ -1,0 +1,399 @@
+"""Reading a bank's YAML into plain data, safely, and finding where each value was written.
+
+The text is read event by event from libyaml's parser, which never recurses, so
+no nesting can overflow the C stack (PyYAML's composer can), and the values are
+built here rather than by PyYAML's constructor:
+
+- only plain data comes out: text, numbers, booleans, null, dates, lists and
+  mappings, resolved as `yaml.safe_load` resolves them; other tags are refused;
+- anchors and aliases are refused, never expanded, so a "billion laughs" file
+  costs nothing;
+- duplicate keys and keys that are not text are reported, with their lines.
+
+Positions are not kept while reading, since a valid bank never needs them.
+When there is something to report, `Positions` reads the events once more and
+indexes every key and value by its path (the keys and list indices leading to
+it, as in a pydantic error's `loc`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
+
+from quizapp.core.bank.problems import DataPath, Problem, line_col, shown
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_DEPTH = 32
+"""A bank is about five levels deep; anything far deeper is not a bank."""
+
+ANCHORS_NOT_ALLOWED = "anchors and aliases (&, *) are not allowed in a bank"
+
+_TAG = "tag:yaml.org,2002:"
+_constructor = SafeConstructor()
+_NO_KEY = object()
+_SKIP = object()
+
+
+def _int(value: str) -> int:
+    if value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1):
+        return int(value)
+    return _constructor.construct_yaml_int(ScalarNode(_TAG + "int", value))
+
+
+def _float(value: str) -> float:
+    return _constructor.construct_yaml_float(ScalarNode(_TAG + "float", value))
+
+
+def _bool(value: str) -> bool:
+    return _constructor.bool_values[value.lower()]
+
+
+def _null(value: str) -> None:
+    return None
+
+
+def _timestamp(value: str) -> Any:
+    return _constructor.construct_yaml_timestamp(ScalarNode(_TAG + "timestamp", value))
+
+
+def _str(value: str) -> str:
+    return value
+
+
+_BUILDERS = {
+    _TAG + "str": _str,
+    _TAG + "int": _int,
+    _TAG + "float": _float,
+    _TAG + "bool": _bool,
+    _TAG + "null": _null,
+    _TAG + "timestamp": _timestamp,
+}
+_KINDS = {_int: "a number", _float: "a number", _bool: "true/false", _null: "null", _timestamp: "a date"}
+
+# Plain scalars resolve as in yaml.safe_load: by their first character, then a regular
+# expression. Tags the safe constructor would not build ('merge', 'value') stay text.
+_RESOLVERS: dict[str, list[tuple[re.Pattern[str], Any]]] = {
+    first: [(regexp, _BUILDERS.get(tag, _str)) for tag, regexp in resolvers]
+    for first, resolvers in Loader.yaml_implicit_resolvers.items()
+    if first is not None
+}
+
+
+def _plain(value: str) -> Any:
+    """A plain scalar's value; raises ValueError for one that looks typed but is not valid."""
+    for regexp, build in _RESOLVERS.get(value[:1], ()):
+        if regexp.match(value):
+            try:
+                return build(value)
+            except Exception:
+                kind = _KINDS.get(build, "value")
+                raise ValueError(
+                    f"{shown(value)} is not a valid {kind.removeprefix('a ')};"
+                    " put it in quotes if it is meant as text"
+                ) from None
+    return value
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+
+
+def _tag_not_allowed(tag: str) -> str:
+    return f"the YAML tag {_tag_name(tag)!r} is not allowed in a bank"
+
+
+def _scalar(event: ScalarEvent) -> Any:
+    """The value of a scalar; raises ValueError for one that cannot be built."""
+    value = event.value
+    if event.implicit[0]:
+        return _plain(value)
+    tag = event.tag
+    if tag is None or tag == "!":
+        return value
+    build = _BUILDERS.get(tag)
+    if build is None:
+        raise ValueError(_tag_not_allowed(tag))
+    try:
+        return build(value)
+    except Exception:
+        raise ValueError(f"{shown(value)} is not a valid {_tag_name(tag)}") from None
+
+
+def _pos(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _key_problem(key: Any, written: str | None) -> str:
+    if key == "<<":
+        return "merge keys (<<) are not allowed in a bank"
+    if written is None:
+        return f"a key must be text, not {shown(key)}"
+    if isinstance(key, bool):
+        kind = "true/false"
+    elif isinstance(key, int | float):
+        kind = "a number"
+    elif key is None:
+        kind = "null (no key)"
+    else:
+        kind = "a date"
+    return f"the key {written!r} is read as {kind}; keys must be text, so put it in quotes"
+
+
+def read_yaml(text: str, filename: str) -> tuple[Any, list[Problem], Positions]:
+    """Plain data from YAML text, the problems found, and the positions for reporting more.
+
+    The data is None when the text is not YAML (the syntax error is the problem),
+    is empty, holds more than one document, or nests too deeply.
+    """
+    positions = Positions(text)
+    problems: list[Problem] = []
+
+    def report(mark: Any, message: str) -> None:
+        line, col = _pos(mark)
+        problems.append(Problem(filename, line, col, message))
+
+    parser = Loader(text)
+    try:
+        data, duplicates, anchors = _construct(parser, report)
+    except yaml.MarkedYAMLError as error:
+        return None, [_syntax_problem(error, filename)], positions
+    except yaml.YAMLError as error:
+        return None, [_reader_problem(error, text, filename)], positions
+    finally:
+        parser.dispose()
+
+    for path, key, mark in duplicates:
+        first_line, _ = positions.find((*path, key), at_key=True)
+        report(mark, f"duplicate key {key!r} (first on line {first_line})")
+    if anchors:
+        more = f" ({len(anchors) - 1} more)" if len(anchors) > 1 else ""
+        report(anchors[0], ANCHORS_NOT_ALLOWED + more)
+        data = None
+    if data is _NO_KEY:
+        report(None, "the file is empty")
+        data = None
+    problems.sort(key=lambda p: (p.line, p.col))
+    return data, problems, positions
+
+
+def _construct(parser: Any, report: Any) -> tuple[Any, list, list]:
+    """Build the data from the parser's events; this loop is the hot path of validation."""
+    get_event = parser.get_event
+    resolvers = _RESOLVERS
+    duplicates: list[tuple[DataPath, str, Any]] = []
+    anchors: list[Any] = []
+    stack: list[tuple[Any, bool, Any, Any]] = []
+    documents: list[Any] = []
+    container: Any = documents
+    is_map = False
+    key: Any = _NO_KEY
+    while True:
+        event = get_event()
+        cls = event.__class__
+        if cls is ScalarEvent:
+            value = event.value
+            if event.implicit[0]:
+                if value[:1] in resolvers:
+                    try:
+                        value = _plain(value)
+                    except ValueError as error:
+                        report(event.start_mark, str(error))
+            elif event.tag is not None and event.tag != "!":
+                try:
+                    value = _scalar(event)
+                except ValueError as error:
+                    report(event.start_mark, str(error))
+            if event.anchor is not None:
+                anchors.append(event.start_mark)
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
+            if event.anchor is not None:
+                anchors.append(event.start_mark)
+            if not event.implicit and event.tag not in (None, "!", _TAG + "map", _TAG + "seq"):
+                report(event.start_mark, _tag_not_allowed(event.tag))
+            stack.append((container, is_map, key, event.start_mark))
+            if len(stack) > MAX_DEPTH:
+                report(event.start_mark, f"the YAML is nested more than {MAX_DEPTH} levels deep")
+                return None, duplicates, anchors
+            if cls is MappingStartEvent:
+                container, is_map = {}, True
+            else:
+                container, is_map = [], False
+            key = _NO_KEY
+            continue
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
+            value = container
+            container, is_map, key, start_mark = stack.pop()
+        elif cls is AliasEvent:
+            anchors.append(event.start_mark)
+            value = None
+        elif cls is StreamEndEvent:
+            break
+        elif cls is DocumentStartEvent:
+            if documents:
+                report(event.start_mark, "a bank file holds one YAML document; a second starts here")
+                break
+            continue
+        else:
+            continue
+
+        if is_map:
+            if key is _NO_KEY:
+                if value.__class__ is str and value not in container and value != "<<":
+                    key = value
+                else:
+                    mark = start_mark if isinstance(value, list | dict) else event.start_mark
+                    if value.__class__ is str and value in container:
+                        duplicates.append((_path_of(stack), value, mark))
+                    else:
+                        written = event.value if cls is ScalarEvent else None
+                        report(mark, _key_problem(value, written))
+                    key = _SKIP
+            else:
+                if key is not _SKIP:
+                    container[key] = value
+                key = _NO_KEY
+        else:
+            container.append(value)
+    return (documents[0] if documents else _NO_KEY), duplicates, anchors
+
+
+def _path_of(stack: list[tuple[Any, bool, Any, Any]]) -> DataPath:
+    """The path of the collection being built: each frame holds its parent and its key there."""
+    return tuple(key if is_map else len(parent) for parent, is_map, key, _ in stack[1:])
+
+
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+_SYNTAX_HINTS = {
+    "cannot start any token": "indent with spaces, not tabs, and quote text that starts with @ or `",
+    "mapping values are not allowed": "put text that contains ': ' in quotes",
+}
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, filename: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, col = _pos(mark)
+    message = error.problem or error.context or "this is not valid YAML"
+    if error.problem and error.context:
+        context_mark = error.context_mark
+        where = ""
+        if context_mark is not None and context_mark.line + 1 != line:
+            where = f" on line {context_mark.line + 1}"
+        message += f" ({error.context}{where})"
+    for phrase, hint in _SYNTAX_HINTS.items():
+        if phrase in message:
+            message += f"; {hint}"
+            break
+    return Problem(filename, line, col, message)
+
+
+def _reader_problem(error: yaml.YAMLError, text: str, filename: str) -> Problem:
+    match = _NON_PRINTABLE.search(text)
+    if match is None:
+        return Problem(filename, 1, 1, f"this is not valid YAML: {error}")
+    line, col = line_col(text, match.start())
+    code = ord(match.group())
+    return Problem(filename, line, col, f"special character U+{code:04X} is not allowed in YAML")
+
+
+class Positions:
+    """Where each key and value of a YAML text was written, by path; indexed on first use."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._index: dict[DataPath, tuple[tuple[int, int], tuple[int, int]]] | None = None
+
+    def find(self, path: DataPath, at_key: bool = False) -> tuple[int, int]:
+        """Line and column of the value (or key) at `path`, else of its closest ancestor."""
+        if self._index is None:
+            self._index = self._build()
+        path = tuple(path)
+        while path and path not in self._index:
+            path, at_key = path[:-1], False
+        entry = self._index.get(path)
+        if entry is None:
+            return (1, 1)
+        return entry[0] if at_key else entry[1]
+
+    def _build(self) -> dict[DataPath, tuple[tuple[int, int], tuple[int, int]]]:
+        index: dict[DataPath, tuple[tuple[int, int], tuple[int, int]]] = {}
+        parser = Loader(self._text)
+        try:
+            _index_events(parser.get_event, index)
+        except yaml.YAMLError:
+            pass
+        finally:
+            parser.dispose()
+        return index
+
+
+def _index_events(get_event: Any, index: dict) -> None:
+    # An open collection: [path (None inside keys), is a mapping, pending key, key position, items]
+    stack: list[list[Any]] = []
+    documents = 0
+    while True:
+        event = get_event()
+        cls = event.__class__
+        if cls is StreamEndEvent:
+            return
+        if cls is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                return
+            continue
+        if cls is MappingEndEvent or cls is SequenceEndEvent:
+            stack.pop()
+            continue
+        if cls not in (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent):
+            continue
+        pos = _pos(event.start_mark)
+        is_collection = cls is MappingStartEvent or cls is SequenceStartEvent
+        path: DataPath | None
+        key_pos = pos
+        if not stack:
+            path = ()
+        else:
+            frame = stack[-1]
+            parent = frame[0]
+            if frame[1]:
+                if frame[2] is _NO_KEY:
+                    frame[2], frame[3] = _SKIP, pos
+                    if cls is ScalarEvent and parent is not None:
+                        try:
+                            key = _scalar(event)
+                        except ValueError:
+                            key = None
+                        if isinstance(key, str):
+                            frame[2] = key
+                    if is_collection:
+                        stack.append([None, cls is MappingStartEvent, _NO_KEY, None, 0])
+                    continue
+                key, key_pos = frame[2], frame[3]
+                frame[2] = _NO_KEY
+                path = None if parent is None or key is _SKIP else (*parent, key)
+            else:
+                path = None if parent is None else (*parent, frame[4])
+                frame[4] += 1
+        if path is not None and path not in index:
+            index[path] = (key_pos, pos)
+        if is_collection:
+            if len(stack) >= MAX_DEPTH:
+                return
+            stack.append([path, cls is MappingStartEvent, _NO_KEY, None, 0])

@@ -1,0 +1,28 @@
+"""Where the templates, static files and question banks are, installed or in a checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import quizapp
+
+
+def package_or_repo_dir(name: str) -> Path:
+    """The folder inside the installed package if the wheel put it there, else the repo's."""
+    package_dir = Path(quizapp.__file__).resolve().parent
+    installed = package_dir / name
+    if installed.is_dir():
+        return installed
+    return package_dir.parent / name
+
+
+def questions_dir() -> Path:
+    return package_or_repo_dir("questions")
+
+
+def templates_dir() -> Path:
+    return package_or_repo_dir("templates")
+
+
+def static_dir() -> Path:
+    return package_or_repo_dir("static")

@@ -1,0 +1,303 @@
+"""Taking a quiz: start or resume an attempt, save answers, submit, and read the results.
+
+Functions here add and flush; the caller commits once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from quizapp.core import grading
+from quizapp.core.quizzes import draw, option_order
+from quizapp.core.scoring import quiz_grade
+from quizapp.models import Attempt, QuestionVersion, QuizRecord, Response, User
+from quizapp.services.content import question_of, quiz_of
+from quizapp.services.errors import Conflict, Forbidden, InvalidAnswer, NotFound
+
+MAX_SECONDS_PER_ANSWER = 30 * 60
+
+
+@dataclass(frozen=True)
+class Taker:
+    """Who is taking quizzes: a signed-in user, or a guest known by a session token."""
+
+    user: User | None
+    guest_token: str | None = None
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user is None
+
+
+def current_versions(session: Session, bank_id: int) -> list[QuestionVersion]:
+    return list(
+        session.scalars(
+            select(QuestionVersion)
+            .where(
+                QuestionVersion.bank_id == bank_id,
+                QuestionVersion.is_current,
+                QuestionVersion.type != "card",
+            )
+            .order_by(QuestionVersion.position)
+        )
+    )
+
+
+def get_quiz(session: Session, quiz_id: int) -> QuizRecord:
+    quiz = session.get(QuizRecord, quiz_id)
+    if quiz is None or not quiz.is_active:
+        raise NotFound("There is no such quiz.")
+    return quiz
+
+
+def submitted_count(session: Session, quiz: QuizRecord, taker: Taker) -> int:
+    if taker.user is None:
+        return 0
+    return session.scalar(
+        select(func.count(Attempt.id)).where(
+            Attempt.quiz_id == quiz.id,
+            Attempt.user_id == taker.user.id,
+            Attempt.submitted_at.is_not(None),
+            Attempt.preview.is_(False),
+        )
+    ) or 0
+
+
+def open_attempt(session: Session, quiz: QuizRecord, taker: Taker) -> Attempt | None:
+    query = select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.submitted_at.is_(None))
+    if taker.user is not None:
+        query = query.where(Attempt.user_id == taker.user.id)
+    elif taker.guest_token:
+        query = query.where(Attempt.guest_token == taker.guest_token)
+    else:
+        return None
+    return session.scalars(query.order_by(Attempt.id.desc())).first()
+
+
+def start_attempt(
+    session: Session,
+    quiz: QuizRecord,
+    taker: Taker,
+    now: dt.datetime,
+    *,
+    preview: bool = False,
+    rng: random.Random | None = None,
+) -> Attempt:
+    """Resume the taker's open attempt at this quiz, or start a new one if attempts remain."""
+    existing = open_attempt(session, quiz, taker)
+    if existing is not None:
+        expire_if_due(session, existing, now)
+        if not existing.is_submitted:
+            return existing
+    settings = quiz_of(quiz)
+    if settings.attempts is not None and not preview:
+        used = submitted_count(session, quiz, taker)
+        if used >= settings.attempts:
+            raise Conflict(
+                f"You have used all {settings.attempts} attempt(s) allowed for this quiz."
+            )
+    rng = rng or random.Random(secrets.randbits(64))
+    versions = {v.question_key: v for v in current_versions(session, quiz.bank_id)}
+    questions = [question_of(v) for v in versions.values()]
+    keys = draw(settings, questions, rng)
+    if not keys:
+        raise Conflict("This quiz has no questions at the moment.")
+    order = [versions[key].id for key in keys]
+    options = {
+        str(versions[key].id): option_order(
+            question_of(versions[key]), settings.shuffle_choices, rng
+        )
+        for key in keys
+    }
+    deadline = None
+    if settings.time_limit_minutes:
+        deadline = now + dt.timedelta(minutes=settings.time_limit_minutes)
+    attempt = Attempt(
+        quiz_id=quiz.id,
+        user_id=taker.user.id if taker.user else None,
+        guest_token=None if taker.user else taker.guest_token,
+        preview=preview,
+        started_at=now,
+        last_activity_at=now,
+        deadline_at=deadline,
+        question_order=order,
+        option_orders=options,
+        current_index=0,
+        max_points=sum(question_of(versions[key]).points for key in keys),
+    )
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def get_attempt(session: Session, attempt_id: int, taker: Taker) -> Attempt:
+    """The attempt, if it belongs to the taker; another person's attempt is refused."""
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None:
+        raise NotFound("There is no such attempt.")
+    if taker.user is not None:
+        owned = attempt.user_id == taker.user.id
+    else:
+        owned = attempt.user_id is None and attempt.guest_token == taker.guest_token
+    if not owned or (taker.guest_token is None and taker.user is None):
+        raise Forbidden("This attempt belongs to someone else.")
+    return attempt
+
+
+def expire_if_due(session: Session, attempt: Attempt, now: dt.datetime) -> bool:
+    """Submit the attempt with what was saved when its time is up. True if it was expired."""
+    if attempt.is_submitted or attempt.deadline_at is None or now < attempt.deadline_at:
+        return False
+    submit_attempt(session, attempt, attempt.deadline_at, auto=True)
+    return True
+
+
+def versions_of(session: Session, attempt: Attempt) -> list[QuestionVersion]:
+    """The attempt's question versions, in its order, in one query."""
+    rows = session.scalars(
+        select(QuestionVersion).where(QuestionVersion.id.in_(attempt.question_order))
+    ).all()
+    by_id = {v.id: v for v in rows}
+    return [by_id[vid] for vid in attempt.question_order]
+
+
+def responses_of(session: Session, attempt: Attempt) -> dict[int, Response]:
+    rows = session.scalars(select(Response).where(Response.attempt_id == attempt.id))
+    return {r.question_version_id: r for r in rows}
+
+
+def version_at(session: Session, attempt: Attempt, index: int) -> QuestionVersion:
+    if not 0 <= index < len(attempt.question_order):
+        raise NotFound("This quiz has no such question.")
+    version = session.get(QuestionVersion, attempt.question_order[index])
+    assert version is not None
+    return version
+
+
+def save_answer(
+    session: Session,
+    attempt: Attempt,
+    version_id: int,
+    raw: Any,
+    now: dt.datetime,
+    *,
+    immediate_feedback: bool = False,
+) -> Response:
+    """Check, grade and store an answer. Saving again replaces it (same row, counted once)."""
+    if attempt.is_submitted:
+        raise Conflict("This attempt has already been submitted; answers can no longer change.")
+    if expire_if_due(session, attempt, now):
+        raise Conflict("Time is up: the attempt was submitted with the answers saved before.")
+    if version_id not in attempt.question_order:
+        raise InvalidAnswer("That question is not part of this attempt.")
+    version = session.get(QuestionVersion, version_id)
+    assert version is not None
+    question = question_of(version)
+    try:
+        answer = grading.check_response(question, raw)
+    except grading.InvalidResponse as error:
+        raise InvalidAnswer(str(error)) from None
+    result = grading.grade(question, answer)
+    response = session.scalar(
+        select(Response).where(
+            Response.attempt_id == attempt.id, Response.question_version_id == version_id
+        )
+    )
+    if response is not None and immediate_feedback:
+        raise Conflict("This question was already answered and its feedback shown.")
+    spent = min((now - attempt.last_activity_at).total_seconds(), MAX_SECONDS_PER_ANSWER)
+    if response is None:
+        response = Response(
+            attempt_id=attempt.id, question_version_id=version_id, time_spent_ms=0
+        )
+        session.add(response)
+    response.answer = answer
+    response.points = result.points
+    response.max_points = result.max_points
+    response.is_correct = result.correct
+    response.answered_at = now
+    response.time_spent_ms = (response.time_spent_ms or 0) + max(0, int(spent * 1000))
+    attempt.last_activity_at = now
+    session.flush()
+    return response
+
+
+def submit_attempt(
+    session: Session, attempt: Attempt, now: dt.datetime, *, auto: bool = False
+) -> Attempt:
+    """Finish the attempt and total its score. Submitting twice changes nothing."""
+    if attempt.is_submitted:
+        return attempt
+    points = session.scalar(
+        select(func.coalesce(func.sum(Response.points), 0)).where(
+            Response.attempt_id == attempt.id
+        )
+    )
+    attempt.points = round(float(points or 0), 4)
+    attempt.percentage = (
+        round(100 * attempt.points / attempt.max_points, 2) if attempt.max_points else 0.0
+    )
+    attempt.submitted_at = now
+    attempt.auto_submitted = auto
+    session.flush()
+    return attempt
+
+
+def quiz_score(session: Session, quiz: QuizRecord, user: User) -> float | None:
+    """The learner's score on the quiz (percent) under the quiz's grading method."""
+    percentages = session.scalars(
+        select(Attempt.percentage)
+        .where(
+            Attempt.quiz_id == quiz.id,
+            Attempt.user_id == user.id,
+            Attempt.submitted_at.is_not(None),
+            Attempt.preview.is_(False),
+        )
+        .order_by(Attempt.submitted_at)
+    ).all()
+    return quiz_grade([p for p in percentages if p is not None], quiz_of(quiz).grading)
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    number: int
+    version: QuestionVersion
+    question: Any
+    response: Response | None
+    given: str
+    expected: str
+    parts: tuple[Any, ...]
+
+
+def review(session: Session, attempt: Attempt) -> list[ReviewItem]:
+    """Every question of the attempt with the learner's answer, the correct answer and feedback,
+    as graded against the version the attempt used."""
+    responses = responses_of(session, attempt)
+    items = []
+    for number, version in enumerate(versions_of(session, attempt), start=1):
+        question = question_of(version)
+        response = responses.get(version.id)
+        if response is None:
+            given, parts = "—", ()
+        else:
+            given = grading.describe_response(question, response.answer)
+            parts = grading.grade(question, response.answer).parts
+        items.append(
+            ReviewItem(
+                number=number,
+                version=version,
+                question=question,
+                response=response,
+                given=given,
+                expected=grading.describe_answer(question),
+                parts=parts,
+            )
+        )
+    return items

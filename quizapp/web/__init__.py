@@ -1,0 +1,134 @@
+"""The web layer: blueprints, sign-in, CSRF, error pages and template helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from quizapp import db
+from quizapp.models import User
+from quizapp.rendering import markdown, markdown_inline
+from quizapp.services.errors import UserError
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to see that page."
+login_manager.login_message_category = "info"
+
+ERROR_TITLES = {
+    400: "That request could not be understood",
+    403: "You may not do that",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    409: "That cannot be done now",
+    413: "That file is too large",
+    422: "That answer could not be read",
+    500: "Something went wrong on our side",
+}
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    return db.session().get(User, int(user_id))
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    app.jinja_env.filters["markdown"] = markdown
+    app.jinja_env.filters["markdown_inline"] = markdown_inline
+    app.jinja_env.filters["percent"] = format_percent
+    app.jinja_env.filters["duration"] = format_duration
+    app.jinja_env.filters["points"] = format_points
+
+    from quizapp.web import auth, board, cards, classes, main, quiz, teach
+
+    for module in (auth, main, quiz, classes, cards, teach, board):
+        app.register_blueprint(module.bp)
+    register_error_pages(app)
+
+    @app.context_processor
+    def endpoints() -> dict[str, Any]:
+        # Lets the layout link to an area only when its blueprint is registered.
+        return {"url_rules": app.view_functions}
+
+    @app.after_request
+    def security_headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
+            " frame-ancestors 'none'; form-action 'self'",
+        )
+        return response
+
+
+def register_error_pages(app: Flask) -> None:
+    def render_error(status: int, message: str | None = None) -> tuple[str, int]:
+        db.session().rollback()
+        return (
+            render_template(
+                "errors/error.html",
+                status=status,
+                title=ERROR_TITLES.get(status, "Error"),
+                message=message,
+            ),
+            status,
+        )
+
+    @app.errorhandler(UserError)
+    def user_error(error: UserError) -> tuple[str, int]:
+        return render_error(error.status, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_error(
+            400,
+            "The form had expired or was not sent by this site. Go back, reload the page and"
+            " try again: what you saved before is kept.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code, error.description if error.code != 404 else None)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> tuple[str, int]:
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(500)
+
+
+def format_percent(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
+
+
+def format_points(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}" if abs(value - round(value, 2)) < 1e-9 else f"{value:.2f}"
+
+
+def format_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs:02d} s"
+    return f"{secs} s"

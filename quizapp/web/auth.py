@@ -1,0 +1,114 @@
+"""Sign up, log in, log out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, RadioField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length, Regexp
+
+from quizapp import db
+from quizapp.models import utcnow
+from quizapp.services import accounts
+from quizapp.services.errors import Conflict
+from quizapp.web.forms import ActionForm
+
+bp = Blueprint("auth", __name__)
+
+
+class SignupForm(FlaskForm):
+    username = StringField(
+        "Username",
+        validators=[
+            InputRequired(),
+            Length(min=3, max=40),
+            Regexp(r"^[A-Za-z0-9_.-]+$", message="Use letters, digits, dots, dashes or _."),
+        ],
+        description="3 to 40 letters or digits; no e-mail needed.",
+    )
+    display_name = StringField(
+        "Display name",
+        validators=[InputRequired(), Length(min=1, max=60)],
+        description="Shown to your class and on leaderboards.",
+    )
+    password = PasswordField("Password", validators=[InputRequired(), Length(min=8, max=200)])
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[InputRequired(), EqualTo("password", message="The passwords differ.")],
+    )
+    role = RadioField(
+        "I am a",
+        choices=[("student", "Student"), ("teacher", "Teacher")],
+        default="student",
+        validators=[InputRequired()],
+    )
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[InputRequired(), Length(max=40)])
+    password = PasswordField("Password", validators=[InputRequired(), Length(max=200)])
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only redirect to a path on this site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        session = db.session()
+        try:
+            user = accounts.create_user(
+                session,
+                form.username.data,
+                form.display_name.data,
+                form.password.data,
+                form.role.data,
+            )
+        except Conflict as error:
+            form.username.errors = [error.message]
+        else:
+            session.commit()
+            login_user(user)
+            flash(f"Welcome, {user.display_name}! Your account is ready.", "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        session = db.session()
+        user = accounts.authenticate(session, form.username.data, form.password.data)
+        if user is None:
+            form.password.errors = ["Unknown username or wrong password."]
+        else:
+            accounts.touch(user, utcnow())
+            session.commit()
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    form = ActionForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash("You are logged out.", "info")
+    return redirect(url_for("main.home"))

@@ -1,0 +1,45 @@
+"""Home page and the learner's progress."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
+from quizapp import db
+from quizapp.services import catalog, classes, progress
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def home():
+    session = db.session()
+    user = current_user if current_user.is_authenticated else None
+    my_classes = []
+    if user is not None:
+        my_classes = (
+            classes.teaching(session, user) if user.is_teacher else classes.enrolled(session, user)
+        )
+    return render_template(
+        "main/home.html", banks=catalog.catalog(session, user), my_classes=my_classes
+    )
+
+
+@bp.route("/progress")
+@login_required
+def my_progress():
+    session = db.session()
+    attempts = progress.attempts_of(session, current_user)
+    mastery, missed = progress.mastery_and_misses(session, current_user)
+    best: dict[int, tuple[str, float]] = {}
+    for attempt in attempts:
+        title = attempt.quiz.title
+        if attempt.quiz_id not in best or (attempt.percentage or 0) > best[attempt.quiz_id][1]:
+            best[attempt.quiz_id] = (title, attempt.percentage or 0)
+    return render_template(
+        "main/progress.html",
+        attempts=attempts,
+        best=sorted(best.values()),
+        mastery=mastery,
+        missed=missed,
+    )

@@ -1,0 +1,259 @@
+"""Taking a quiz: one question per page, every answer saved on the server as it is given."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+
+from quizapp import db
+from quizapp.core import grading
+from quizapp.models import Attempt, utcnow
+from quizapp.services import attempts as service
+from quizapp.services.content import question_of, quiz_of
+from quizapp.services.errors import UserError
+from quizapp.web.answers import answer_from_form, form_values, typed_values
+from quizapp.web.forms import ActionForm
+
+bp = Blueprint("quiz", __name__)
+
+
+def taker(create_guest: bool = False) -> service.Taker:
+    if current_user.is_authenticated:
+        return service.Taker(user=current_user._get_current_object())
+    token = session.get("guest_token")
+    if token is None and create_guest:
+        token = session["guest_token"] = secrets.token_urlsafe(24)
+    return service.Taker(user=None, guest_token=token)
+
+
+@bp.route("/quiz/<int:quiz_id>")
+def intro(quiz_id: int):
+    db_session = db.session()
+    quiz = service.get_quiz(db_session, quiz_id)
+    settings = quiz_of(quiz)
+    who = taker()
+    versions = service.current_versions(db_session, quiz.bank_id)
+    from quizapp.services.catalog import quiz_question_count
+
+    count = quiz_question_count(settings, [question_of(v) for v in versions])
+    used = service.submitted_count(db_session, quiz, who)
+    return render_template(
+        "quiz/intro.html",
+        quiz=quiz,
+        settings=settings,
+        question_count=count,
+        attempts_used=used,
+        open_attempt=service.open_attempt(db_session, quiz, who),
+        score=service.quiz_score(db_session, quiz, who.user) if who.user else None,
+        form=ActionForm(),
+    )
+
+
+@bp.route("/quiz/<int:quiz_id>/start", methods=["POST"])
+def start(quiz_id: int):
+    db_session = db.session()
+    quiz = service.get_quiz(db_session, quiz_id)
+    attempt = service.start_attempt(db_session, quiz, taker(create_guest=True), utcnow())
+    db_session.commit()
+    return redirect(question_url(attempt, attempt.current_index + 1))
+
+
+def question_url(attempt: Attempt, number: int) -> str:
+    return url_for("quiz.question", attempt_id=attempt.id, number=number)
+
+
+def load_attempt(attempt_id: int) -> Attempt:
+    return service.get_attempt(db.session(), attempt_id, taker())
+
+
+@bp.route("/attempt/<int:attempt_id>/<int:number>", methods=["GET", "POST"])
+def question(attempt_id: int, number: int):
+    db_session = db.session()
+    attempt = load_attempt(attempt_id)
+    now = utcnow()
+    if service.expire_if_due(db_session, attempt, now):
+        db_session.commit()
+    if attempt.is_submitted:
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    version = service.version_at(db_session, attempt, number - 1)
+    question = question_of(version)
+    settings = quiz_of(attempt.quiz)
+    immediate = settings.feedback == "immediate"
+    responses = service.responses_of(db_session, attempt)
+    response = responses.get(version.id)
+    error = None
+    typed: dict[str, Any] | None = None
+
+    if request.method == "POST":
+        form = ActionForm()
+        if not form.validate_on_submit():
+            abort(400)
+        action = request.form.get("action", "save")
+        if action not in ("save", "next", "prev", "finish", "check"):
+            abort(400)
+        raw = answer_from_form(question, request.form) if not (immediate and response) else None
+        try:
+            if raw is not None:
+                response = service.save_answer(
+                    db_session, attempt, version.id, raw, now, immediate_feedback=immediate
+                )
+            attempt.current_index = number - 1
+            db_session.commit()
+        except UserError as exc:
+            db_session.rollback()
+            if exc.status == 409 and attempt.is_submitted:
+                db_session.commit()
+                return redirect(url_for("quiz.result", attempt_id=attempt.id))
+            if exc.status != 422:
+                raise
+            error = exc.message
+            typed = typed_values(question, request.form)
+        else:
+            target = {
+                "next": number + 1,
+                "prev": number - 1,
+            }.get(action, number)
+            if action == "finish" or target > len(attempt.question_order):
+                return redirect(url_for("quiz.finish", attempt_id=attempt.id))
+            return redirect(question_url(attempt, max(1, target)))
+    else:
+        if attempt.current_index != number - 1:
+            attempt.current_index = number - 1
+            db_session.commit()
+
+    order = attempt.option_orders.get(str(version.id), [])
+    values = typed if typed is not None else form_values(
+        question, response.answer if response else None, order
+    )
+    feedback = None
+    if immediate and response is not None:
+        feedback = {
+            "grade": grading.grade(question, response.answer),
+            "expected": grading.describe_answer(question),
+            "given": grading.describe_response(question, response.answer),
+        }
+    status = 422 if error else 200
+    return (
+        render_template(
+            "quiz/question.html",
+            attempt=attempt,
+            settings=settings,
+            number=number,
+            total=len(attempt.question_order),
+            answered=len(responses) + (1 if response is not None and version.id not in responses else 0),
+            question=question,
+            options=_options(question, order),
+            values=values,
+            error=error,
+            feedback=feedback,
+            remaining=_remaining_seconds(attempt, now),
+            form=ActionForm(),
+        ),
+        status,
+    )
+
+
+@bp.route("/attempt/<int:attempt_id>/<int:number>/autosave", methods=["POST"])
+def autosave(attempt_id: int, number: int):
+    """Saves the answer as it is typed or clicked, so nothing is lost between pages."""
+    db_session = db.session()
+    attempt = load_attempt(attempt_id)
+    version = service.version_at(db_session, attempt, number - 1)
+    question = question_of(version)
+    if quiz_of(attempt.quiz).feedback == "immediate":
+        return jsonify(saved=False, message="Use “Check answer” to save this one."), 409
+    raw = answer_from_form(question, request.form)
+    if raw is None:
+        return jsonify(saved=False, message="Nothing to save yet."), 200
+    try:
+        service.save_answer(db_session, attempt, version.id, raw, utcnow())
+        db_session.commit()
+    except UserError as exc:
+        db_session.rollback()
+        if attempt.is_submitted:
+            db_session.commit()
+        return jsonify(saved=False, message=exc.message), exc.status
+    return jsonify(saved=True, message="Saved")
+
+
+@bp.route("/attempt/<int:attempt_id>/finish")
+def finish(attempt_id: int):
+    db_session = db.session()
+    attempt = load_attempt(attempt_id)
+    if service.expire_if_due(db_session, attempt, utcnow()):
+        db_session.commit()
+    if attempt.is_submitted:
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    responses = service.responses_of(db_session, attempt)
+    versions = service.versions_of(db_session, attempt)
+    rows = [
+        (number, question_of(version), version.id in responses)
+        for number, version in enumerate(versions, start=1)
+    ]
+    return render_template(
+        "quiz/finish.html",
+        attempt=attempt,
+        rows=rows,
+        unanswered=sum(1 for row in rows if not row[2]),
+        remaining=_remaining_seconds(attempt, utcnow()),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/attempt/<int:attempt_id>/submit", methods=["POST"])
+def submit(attempt_id: int):
+    db_session = db.session()
+    attempt = load_attempt(attempt_id)
+    now = utcnow()
+    if not service.expire_if_due(db_session, attempt, now):
+        service.submit_attempt(db_session, attempt, now)
+    db_session.commit()
+    return redirect(url_for("quiz.result", attempt_id=attempt.id))
+
+
+@bp.route("/attempt/<int:attempt_id>/result")
+def result(attempt_id: int):
+    db_session = db.session()
+    attempt = load_attempt(attempt_id)
+    if service.expire_if_due(db_session, attempt, utcnow()):
+        db_session.commit()
+    if not attempt.is_submitted:
+        return redirect(question_url(attempt, attempt.current_index + 1))
+    return render_template(
+        "quiz/result.html",
+        attempt=attempt,
+        settings=quiz_of(attempt.quiz),
+        items=service.review(db_session, attempt),
+        is_guest=attempt.user_id is None,
+    )
+
+
+def _remaining_seconds(attempt: Attempt, now) -> int | None:
+    if attempt.deadline_at is None:
+        return None
+    return max(0, int((attempt.deadline_at - now).total_seconds()))
+
+
+def _options(question: Any, order: list[str]) -> list[tuple[str, str]]:
+    """(id, text) of the question's options in the attempt's fixed display order."""
+    if question.type in ("single", "multiple"):
+        texts = {cid: text for text, cid in question.choice_ids().items()}
+    elif question.type == "match":
+        texts = {rid: text for text, rid in question.right_ids().items()}
+    elif question.type == "order":
+        texts = {iid: text for text, iid in question.item_ids().items()}
+    else:
+        return []
+    return [(oid, texts[oid]) for oid in order if oid in texts]

@@ -1,0 +1,127 @@
+// Small progressive enhancements. Every page works without this file.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  // Confirm destructive actions (forms with data-confirm).
+  function confirmations() {
+    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+      });
+    });
+  }
+
+  // Count down the remaining time; submit the saved answers when it reaches zero.
+  function timers() {
+    document.querySelectorAll(".timer[data-remaining]").forEach(function (timer) {
+      var end = Date.now() + parseInt(timer.getAttribute("data-remaining"), 10) * 1000;
+      var value = timer.querySelector(".timer-value");
+      function tick() {
+        var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+        var minutes = Math.floor(left / 60), seconds = left % 60;
+        value.textContent = minutes + " min " + (seconds < 10 ? "0" : "") + seconds + " s";
+        if (left <= 60) timer.classList.add("low");
+        if (left === 0) {
+          clearInterval(handle);
+          window.location.reload();
+        }
+      }
+      var handle = setInterval(tick, 1000);
+      tick();
+    });
+  }
+
+  // Save the answer on the server as it is given, so a dropped connection loses nothing.
+  function autosave() {
+    var form = document.getElementById("question-form");
+    if (!form || !form.getAttribute("data-autosave")) return;
+    var url = form.getAttribute("data-autosave");
+    var status = form.querySelector(".save-status");
+    var timer = null;
+    function save() {
+      var data = new FormData(form);
+      data.set("action", "save");
+      fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+        .then(function (response) { return response.json(); })
+        .then(function (body) { if (status) status.textContent = body.message || ""; })
+        .catch(function () { if (status) status.textContent = "Not saved yet: check your connection. Your answer is kept on this page."; });
+    }
+    function schedule() {
+      clearTimeout(timer);
+      timer = setTimeout(save, 600);
+    }
+    form.addEventListener("change", schedule);
+    form.addEventListener("input", schedule);
+    form.addEventListener("order-changed", schedule);
+  }
+
+  // Ordering questions: drag items, or move them with buttons; the position menus follow.
+  function ordering() {
+    document.querySelectorAll("[data-order]").forEach(function (box) {
+      var list = box.querySelector(".order-list");
+      var items = Array.prototype.slice.call(list.querySelectorAll(".order-item"));
+      var answered = items.every(function (item) { return item.querySelector("select").value; });
+      if (answered) {
+        items.sort(function (a, b) { return a.querySelector("select").value - b.querySelector("select").value; });
+        items.forEach(function (item) { list.appendChild(item); });
+      }
+      function renumber() {
+        list.querySelectorAll(".order-item").forEach(function (item, index) {
+          item.querySelector("select").value = String(index + 1);
+        });
+        box.dispatchEvent(new Event("order-changed", { bubbles: true }));
+      }
+      items.forEach(function (item) {
+        item.setAttribute("draggable", "true");
+        var label = item.querySelector(".order-text").textContent;
+        var up = document.createElement("button");
+        up.type = "button"; up.className = "button move"; up.textContent = "↑";
+        up.setAttribute("aria-label", "Move up: " + label);
+        var down = document.createElement("button");
+        down.type = "button"; down.className = "button move"; down.textContent = "↓";
+        down.setAttribute("aria-label", "Move down: " + label);
+        up.addEventListener("click", function () {
+          if (item.previousElementSibling) { list.insertBefore(item, item.previousElementSibling); renumber(); up.focus(); }
+        });
+        down.addEventListener("click", function () {
+          if (item.nextElementSibling) { list.insertBefore(item.nextElementSibling, item); renumber(); down.focus(); }
+        });
+        item.appendChild(up); item.appendChild(down);
+        item.addEventListener("dragstart", function () { item.classList.add("dragging"); });
+        item.addEventListener("dragend", function () { item.classList.remove("dragging"); renumber(); });
+      });
+      list.addEventListener("dragover", function (event) {
+        event.preventDefault();
+        var dragging = list.querySelector(".dragging");
+        if (!dragging) return;
+        var after = null;
+        list.querySelectorAll(".order-item:not(.dragging)").forEach(function (item) {
+          var box = item.getBoundingClientRect();
+          if (after === null && event.clientY < box.top + box.height / 2) after = item;
+        });
+        list.insertBefore(dragging, after);
+      });
+      list.addEventListener("change", function (event) {
+        if (!event.target.matches("select")) return;
+        var sorted = Array.prototype.slice.call(list.querySelectorAll(".order-item"));
+        if (sorted.every(function (item) { return item.querySelector("select").value; })) {
+          sorted.sort(function (a, b) { return a.querySelector("select").value - b.querySelector("select").value; });
+          sorted.forEach(function (item) { list.appendChild(item); });
+        }
+      });
+    });
+  }
+
+  ready(function () {
+    confirmations();
+    timers();
+    autosave();
+    ordering();
+  });
+})();

@@ -1,0 +1,529 @@
+"""Loading and validating banks: every problem at its line and column, in plain words."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import json
+import string
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quizapp import cli
+from quizapp.core.bank.export import bank_to_json
+from quizapp.core.bank.jsonschema import render_schema
+from quizapp.core.bank.loader import (
+    MAX_BANK_BYTES,
+    Problem,
+    find_bank_files,
+    load_bank_file,
+    load_bank_text,
+    load_banks,
+)
+from quizapp.core.bank.schema import QUESTION_TYPES
+from quizapp.core.bank.yamlpos import read_yaml
+
+DATA = Path(__file__).parents[1] / "data"
+BROKEN = DATA / "broken"
+VALID = DATA / "valid"
+VALID_BANK = VALID / "library.yaml"
+REPO = Path(__file__).parents[2]
+
+TYPES = "one of: single, multiple, true_false, short, numeric, date, match, order, cloze"
+
+# Each broken file and the problems it must report, in order, as "line:col: message";
+# each expected text is a prefix of the problem's text.
+EXPECTED = {
+    "syntax-error.yaml": [
+        "13:5: could not find expected ':' (while scanning a simple key on line 12)",
+    ],
+    "unknown-key.yaml": [
+        "10:5: missing key 'prompt' (question 'reopened-day')",
+        "12:5: unknown key 'promt', did you mean 'prompt'? (question 'reopened-day')",
+    ],
+    "missing-key.yaml": [
+        "10:5: missing key 'explanation' (question 'reopened-day')",
+    ],
+    "wrong-type.yaml": [
+        "17:13: 'points' must be a number, got 'two' (question 'visitors')",
+    ],
+    "duplicate-question-id.yaml": [
+        "18:9: duplicate question id 'reopened-day' (first on line 10)",
+    ],
+    "answer-not-among-choices.yaml": [
+        "14:5: the answer 'Sunday' is not among the choices (question 'reopened-day')",
+    ],
+    "single-no-answer.yaml": [
+        "14:5: a 'single' question needs exactly one correct answer, got 0",
+    ],
+    "single-two-answers.yaml": [
+        "14:5: a 'single' question needs exactly one correct answer, got 2",
+    ],
+    "empty-prompt.yaml": [
+        "12:13: 'prompt' must not be empty (question 'reopened-day')",
+    ],
+    "empty-choice.yaml": [
+        "15:8: choice 2 must not be empty (question 'reopened-day')",
+    ],
+    "unknown-question-type.yaml": [
+        f"11:11: unknown question type 'singel', did you mean 'single'? ({TYPES})",
+    ],
+    "quiz-unknown-question.yaml": [
+        "28:31: quiz 'key-facts' names unknown question 'visitor', did you mean 'visitors'?",
+    ],
+    "quiz-unknown-tag.yaml": [
+        "26:5: quiz 'by-tag' selects no questions",
+        "28:12: quiz 'by-tag' names unknown tag 'dats', did you mean 'dates'?",
+    ],
+    "quiz-count-too-large.yaml": [
+        "29:12: quiz 'numbers' draws 5 questions (count) but selects only 2",
+    ],
+    "source-not-in-article.yaml": [
+        "16:13: source sentence of question 'reopened-day' not found in sources/article.txt;"
+        " did you mean: “The library first opened in 1911, in a former grain warehouse"
+        " beside the river.”?",
+    ],
+    "missing-source-file.yaml": [
+        "7:9: source text file 'sources/missing.txt' not found",
+    ],
+    "source-outside-folder.yaml": [
+        "7:9: source text '../valid/sources/library.txt' points outside the bank's folder",
+    ],
+    "duplicate-mapping-key.yaml": [
+        "16:5: duplicate key 'prompt' (first on line 12)",
+    ],
+    "alias-bomb.yaml": [
+        "2:4: anchors and aliases (&, *) are not allowed in a bank (80 more)",
+    ],
+    "unsafe-yaml.yaml": [
+        "9:1: the key 'yes' is read as true/false; keys must be text, so put it in quotes",
+        "10:1: merge keys (<<) are not allowed in a bank",
+        "11:1: unknown key 'extra'; expected one of: id, title, language,",
+        "11:8: the YAML tag '!!python/object/apply:os.system' is not allowed in a bank",
+    ],
+    "not-a-mapping.yaml": [
+        "1:1: a bank is a mapping of keys (id, title, questions, …), not a list",
+    ],
+    "many-problems.yaml": [
+        f"11:11: unknown question type 'singel', did you mean 'single'? ({TYPES}) (question 'q1')",
+        "17:5: missing key 'prompt' (question 'q2')",
+        "19:5: unknown key 'promt', did you mean 'prompt'? (question 'q2')",
+        "28:13: 'points' must be a number, got 'two' (question 'q3')",
+        "30:13: source sentence of question 'q3' not found in sources/article.txt; did you mean:"
+        " “About 1,200 visitors came through the doors on the first day.”?",
+        "31:9: duplicate question id 'q3' (first on line 24)",
+        "33:13: 'prompt' must not be empty (question 'q3')",
+        "34:23: choice 2 must not be empty (question 'q3')",
+        "42:5: the answer 'Sunday' is not among the choices (question 'q5')",
+        "44:13: source sentence of question 'q5' not found in sources/article.txt",
+        "45:5: missing key 'explanation' (question 'q6')",
+        "54:13: 'answer' must be a date like 2025-03-05, or --03-05 for a date without a year,"
+        " got 5 (question 'q7')",
+        "56:17: 'difficulty' must be one of: easy, medium, hard, got 'hardd',"
+        " did you mean 'hard'? (question 'q7')",
+        "58:5: question 8 must be a mapping of keys, got 'just text'",
+        "62:21: quiz 'key-facts' names unknown question 'q99'",
+        "63:5: quiz 'tagged' selects no questions",
+        "65:12: quiz 'tagged' names unknown tag 'histry' (no question has it)",
+        "69:12: quiz 'big' draws 4 questions (count) but selects only 1",
+    ],
+}
+
+
+def _report(problems: list[Problem]) -> list[str]:
+    return [f"{p.line}:{p.col}: {p.message}" for p in problems]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_broken_bank_reports_each_problem_at_its_place(name: str) -> None:
+    loaded = load_bank_file(BROKEN / name)
+    assert not loaded.ok and loaded.bank is None
+    report = _report(loaded.problems)
+    assert len(report) == len(EXPECTED[name]), "\n".join(report)
+    for problem, expected in zip(report, EXPECTED[name], strict=True):
+        assert problem.startswith(expected)
+    assert {p.file for p in loaded.problems} == {str(BROKEN / name)}
+
+
+def test_every_broken_bank_has_expectations() -> None:
+    assert {p.name for p in find_bank_files([BROKEN])} == set(EXPECTED)
+
+
+def test_problem_reads_as_file_line_col_message() -> None:
+    assert str(Problem("a.yaml", 3, 5, "unknown key 'x'")) == "a.yaml:3:5: unknown key 'x'"
+
+
+def test_valid_bank_has_one_question_of_each_type() -> None:
+    loaded = load_bank_file(VALID_BANK)
+    assert loaded.ok, [str(p) for p in loaded.problems]
+    assert loaded.bank is not None
+    assert sorted(q.type for q in loaded.bank.questions) == sorted(QUESTION_TYPES)
+    assert loaded.bank_id == "riverside-library"
+    assert loaded.source_text is not None
+    assert loaded.source_text.startswith("Riverside library reopens")
+    assert loaded.text == VALID_BANK.read_text(encoding="utf-8")
+
+
+def _valid_text() -> str:
+    return VALID_BANK.read_text(encoding="utf-8")
+
+
+def test_upload_resolves_the_article_in_the_given_folder() -> None:
+    loaded = load_bank_text(_valid_text().encode(), "upload.yaml", VALID)
+    assert loaded.ok
+    assert loaded.source_text is not None
+
+
+def test_without_a_folder_the_article_is_not_checked() -> None:
+    text = _valid_text().replace("sources/library.txt", "sources/nowhere.txt")
+    assert load_bank_text(text, "upload.yaml", None).ok
+    assert not load_bank_text(text, "upload.yaml", VALID).ok
+
+
+def test_source_checks_ignore_whitespace_and_accept_part_of_a_sentence() -> None:
+    text = _valid_text().replace(
+        "source: The new reading room holds 40 seats and opens at 8 o'clock every weekday.",
+        "source: \"The new reading   room holds\n      40 seats\"",
+    )
+    assert load_bank_text(text, "bank.yaml", VALID).ok
+
+
+def test_byte_order_mark_is_tolerated() -> None:
+    assert load_bank_text(codecs.BOM_UTF8 + _valid_text().encode(), "bom.yaml", VALID).ok
+    assert load_bank_text("\ufeff" + _valid_text(), "bom.yaml", VALID).ok
+
+
+def test_bytes_that_are_not_utf8_are_reported_at_the_first_bad_one(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("id: caf\n".encode() + "title: Café Crème\n".encode("latin-1"))
+    loaded = load_bank_file(path)
+    assert _report(loaded.problems) == [
+        "2:11: the file is not UTF-8 text (byte 0xE9 cannot be read); save it with the UTF-8"
+        " encoding"
+    ]
+    assert "Caf\ufffd" in loaded.text
+
+
+def test_utf16_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.yaml"
+    path.write_bytes(codecs.BOM_UTF16_LE + "id: x\n".encode("utf-16-le"))
+    assert _report(load_bank_file(path).problems) == [
+        "1:1: the file is UTF-16 text; save it as UTF-8"
+    ]
+
+
+def test_oversized_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as file:
+        file.truncate(MAX_BANK_BYTES + 1024 * 1024)
+    assert _report(load_bank_file(path).problems) == [
+        "1:1: the file is 11.0 MiB; it may be at most 10.0 MiB"
+    ]
+    text = "x" * (MAX_BANK_BYTES + 1)
+    assert _report(load_bank_text(text, "big.yaml").problems) == [
+        "1:1: the file is 10.0 MiB; it may be at most 10.0 MiB"
+    ]
+
+
+@pytest.mark.parametrize("opening", ["[", "{a: ", "- "])
+def test_deep_nesting_is_refused_not_a_crash(opening: str) -> None:
+    loaded = load_bank_text(opening * 200_000, "deep.yaml")
+    assert [p.message for p in loaded.problems] == ["the YAML is nested more than 32 levels deep"]
+
+
+def test_empty_file_and_second_document() -> None:
+    assert _report(load_bank_text("# nothing yet\n", "e.yaml").problems) == [
+        "1:1: the file is empty"
+    ]
+    second = load_bank_text(_valid_text() + "---\nid: other\n", "two.yaml", VALID)
+    assert [p.message for p in second.problems] == [
+        "a bank file holds one YAML document; a second starts here"
+    ]
+
+
+def test_special_characters_and_lone_surrogates() -> None:
+    assert _report(load_bank_text("id: a\ntitle: b\x07\n", "bell.yaml").problems) == [
+        "2:9: special character U+0007 is not allowed in YAML"
+    ]
+    assert _report(load_bank_text("id: a\ntitle: \ud800\n", "s.yaml").problems) == [
+        "2:8: the text holds an invalid character (U+D800)"
+    ]
+
+
+def test_tabs_and_colons_get_a_hint() -> None:
+    (tab,) = load_bank_text("id: a\nsource:\n\ttitle: b\n", "tab.yaml").problems
+    assert "indent with spaces, not tabs" in tab.message
+    (colon,) = load_bank_text("id: a\ntitle: Note: this\n", "colon.yaml").problems
+    assert (colon.line, colon.col) == (2, 12)
+    assert "put text that contains ': ' in quotes" in colon.message
+
+
+def test_values_that_are_not_text_get_a_hint() -> None:
+    text = _valid_text().replace("choices: [Friday, Saturday, Sunday]", "choices: [1990, 2000]")
+    messages = [p.message for p in load_bank_text(text, "n.yaml", VALID).problems]
+    assert "choice 1 must be text, got 1990; put it in quotes to use it as text" in messages[0]
+
+
+def test_invalid_dates_and_tags_are_reported() -> None:
+    text = "id: a\ndate: 2025-02-30\nn: !!int ten\n"
+    assert _report(read_yaml(text, "d.yaml")[1]) == [
+        "2:7: '2025-02-30' is not a valid date; put it in quotes if it is meant as text",
+        "3:4: 'ten' is not a valid !!int",
+    ]
+
+
+SCALARS = """\
+plain: text
+quoted: '007'
+int: 42
+octal: 010
+hex: 0x1F
+underscored: 1_000
+sexagesimal: 1:30
+float: 1.5e+3
+infinity: -.inf
+yes: [yes, No, on, OFF, true, False]
+nothing: [~, null, ]
+day: 2025-03-05
+moment: 2025-03-05 10:30:00
+folded: >
+  one
+  two
+literal: |
+  kept
+  lines
+"""
+
+
+def test_scalars_resolve_as_safe_load_does() -> None:
+    text = SCALARS.replace("yes:", "'yes':")
+    data, problems, _ = read_yaml(text, "s.yaml")
+    assert problems == []
+    assert data == yaml.safe_load(text)
+    assert data["day"] == dt.date(2025, 3, 5)
+
+
+plain_data = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text()
+    | st.dates(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(plain_data, st.sampled_from([None, False, True]))
+def test_any_dumped_data_reads_back_as_safe_load_reads_it(value: object, flow: bool) -> None:
+    text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True)
+    data, problems, _ = read_yaml(text, "dump.yaml")
+    assert problems == []
+    assert data == yaml.safe_load(text)
+
+
+def test_positions_by_path() -> None:
+    loaded = load_bank_file(VALID_BANK)
+    assert loaded.positions is not None
+    assert loaded.positions.find(("questions", 1, "choices", 2)) == (32, 9)
+    assert loaded.positions.find(("questions", 1, "answer"), at_key=True) == (33, 5)
+    assert loaded.positions.find(("quizzes", 1, "nowhere")) == (114, 5)
+
+
+def test_the_same_bank_id_in_two_files_is_a_problem_in_the_second(tmp_path: Path) -> None:
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "library.txt").write_bytes((VALID / "sources/library.txt").read_bytes())
+    (tmp_path / "a.yaml").write_text(_valid_text(), encoding="utf-8")
+    (tmp_path / "b.yml").write_text(_valid_text(), encoding="utf-8")
+    first, second = load_banks([tmp_path])
+    assert first.ok
+    assert not second.ok and second.bank is None
+    assert _report(second.problems) == [
+        f"2:5: bank id 'riverside-library' is already used by {tmp_path / 'a.yaml'}"
+    ]
+
+
+def test_bank_files_are_found_in_folders_sorted_without_sources(tmp_path: Path) -> None:
+    for name in ["b.yaml", "a.yml", "sub/c.yaml", "sources/article.yaml", ".hidden/d.yaml", "x.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("id: x\n", encoding="utf-8")
+    found = find_bank_files([tmp_path, tmp_path / "x.txt", tmp_path / "missing.yaml"])
+    relative = [str(p.relative_to(tmp_path)) for p in found]
+    assert relative == ["a.yml", "b.yaml", "sub/c.yaml", "x.txt", "missing.yaml"]
+    missing = load_bank_file(tmp_path / "missing.yaml")
+    assert _report(missing.problems) == ["1:1: no such file"]
+
+
+def test_json_export_has_the_canonical_answers() -> None:
+    loaded = load_bank_file(VALID_BANK)
+    assert loaded.bank is not None
+    exported = bank_to_json(loaded.bank)
+    assert (exported["id"], exported["title"]) == ("riverside-library", "Riverside library reopens")
+    by_id = {q["id"]: q for q in exported["questions"]}
+    assert set(by_id["reopened-day"]) == {
+        "id", "type", "prompt", "choices", "answer", "source", "tags"
+    }  # fmt: skip
+    assert by_id["reopened-day"]["choices"] == ["Friday", "Saturday", "Sunday"]
+    assert by_id["reopened-day"]["answer"] == "Saturday"
+    assert by_id["who-paid"]["answer"] == [
+        "They cost 3.4 million euros",
+        "The regional government paid most of it",
+    ]
+    assert by_id["raised-foundations"] | {"choices": None} == by_id["raised-foundations"]
+    assert by_id["raised-foundations"]["answer"] is True
+    assert by_id["head-librarian"]["answer"] == ["Lindqvist"]
+    assert by_id["visitors"]["answer"] == 1200
+    assert isinstance(by_id["visitors"]["answer"], int)
+    assert by_id["reopening-date"]["answer"] == "2025-06-14"
+    assert by_id["who-said-what"]["choices"] == ["40", "10", "1911"]
+    assert by_id["who-said-what"]["answer"] == [
+        ["Seats in the reading room", "40"],
+        ["Books a child may borrow", "10"],
+    ]
+    assert by_id["history"]["choices"] == by_id["history"]["answer"]
+    assert by_id["dried-books"]["answer"] == [["school gym", "gym"], ["three", "3"]]
+    assert by_id["dried-books"]["tags"] == []
+    json.dumps(exported)
+
+
+def test_committed_schema_is_the_generated_one() -> None:
+    committed = (REPO / "questions" / "schema.json").read_text(encoding="utf-8")
+    assert committed == render_schema(), (
+        "questions/schema.json is out of date; regenerate it with:"
+        " python -m quizapp.core.bank.jsonschema > questions/schema.json"
+    )
+    schema = json.loads(committed)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert "questions" in schema["required"]
+
+
+# The command line
+
+
+def _run(*args: str) -> object:
+    return CliRunner().invoke(cli.main, ["validate", *args])
+
+
+@pytest.fixture
+def in_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in tests/data, where files are shown relative to it."""
+    monkeypatch.chdir(DATA)
+
+
+def test_cli_valid_bank_prints_one_line_and_exits_0(in_data: None) -> None:
+    result = _run(str(VALID_BANK))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "valid/library.yaml: ok — riverside-library: Riverside library reopens"
+        " (9 questions, 2 quizzes)\n"
+    )
+
+
+def test_cli_broken_banks_print_every_problem_and_a_summary(in_data: None) -> None:
+    result = _run("broken")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    problems = sum(len(expected) for expected in EXPECTED.values())
+    assert lines[-1] == f"{problems} problems in {len(EXPECTED)} files"
+    assert len(lines) == problems + 1
+    assert "broken/wrong-type.yaml:17:13: 'points' must be a number, got 'two'" in result.stdout
+
+
+def test_cli_mixes_valid_and_broken_and_counts_files() -> None:
+    result = _run(str(VALID_BANK), str(BROKEN / "missing-key.yaml"))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == "1 problem in 1 file"
+
+
+def test_cli_json_prints_the_banks() -> None:
+    result = _run(str(VALID), "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert [bank["id"] for bank in payload["banks"]] == ["riverside-library"]
+    question = payload["banks"][0]["questions"][0]
+    assert set(question) == {"id", "type", "prompt", "choices", "answer", "source", "tags"}
+
+
+def test_cli_json_with_problems_prints_them_to_stderr() -> None:
+    result = _run(str(BROKEN / "missing-key.yaml"), "--json")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "missing key 'explanation'" in result.stderr
+    assert result.stderr.splitlines()[-1] == "1 problem in 1 file"
+
+
+def test_cli_defaults_to_the_questions_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(cli, "questions_dir", lambda: tmp_path)
+    empty = _run()
+    assert empty.exit_code == 1
+    assert "no question banks" in empty.stderr
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "library.txt").write_bytes((VALID / "sources/library.txt").read_bytes())
+    (tmp_path / "library.yaml").write_text(_valid_text(), encoding="utf-8")
+    assert _run().exit_code == 0
+
+
+def test_cli_shows_paths_relative_to_the_current_folder(in_data: None) -> None:
+    result = _run(str(BROKEN / "missing-key.yaml"))
+    assert result.stdout.startswith("broken/missing-key.yaml:10:5: missing key 'explanation'")
+    outside = _run(str(Path("..") / "data" / "broken" / "missing-key.yaml"))
+    assert outside.stdout.startswith("../data/broken/missing-key.yaml:10:5:")
+
+
+# Whatever the input, problems come back: never an exception, never a traceback.
+
+yamlish = st.text(alphabet=string.printable + "é—“”\u00a0\t", max_size=300)
+
+
+@st.composite
+def mutated_bank(draw: st.DrawFn) -> str:
+    text = _valid_text()
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(text)))
+        if draw(st.booleans()):
+            text = text[:at] + text[at + draw(st.integers(1, 40)) :]
+        else:
+            text = text[:at] + draw(yamlish) + text[at:]
+    return text
+
+
+inputs = st.one_of(st.text(), st.binary(), yamlish, mutated_bank())
+
+
+def _check_problems(loaded: object, name: str) -> None:
+    for problem in loaded.problems:
+        assert problem.file == name
+        assert problem.line >= 1 and problem.col >= 1
+        assert problem.message
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inputs)
+def test_loading_never_raises(content: str | bytes) -> None:
+    loaded = load_bank_text(content, "fuzz.yaml", VALID)
+    _check_problems(loaded, "fuzz.yaml")
+    assert loaded.ok == (loaded.bank is not None)
+    assert loaded.ok or loaded.problems
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inputs)
+def test_cli_never_shows_a_traceback(content: str | bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bank.yaml"
+        if isinstance(content, str):
+            content = content.encode("utf-8", errors="surrogatepass")
+        path.write_bytes(content)
+        result = CliRunner().invoke(cli.main, ["validate", str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.exit_code in (0, 1)
