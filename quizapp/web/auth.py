@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, Regexp
 
 from quizapp import db
@@ -41,7 +42,7 @@ class SignupForm(FlaskForm):
     )
     role = RadioField(
         "I am a",
-        choices=[("student", "Student"), ("teacher", "Teacher")],
+        choices=[SelectChoice("student", "Student"), SelectChoice("teacher", "Teacher")],
         default="student",
         validators=[InputRequired()],
     )

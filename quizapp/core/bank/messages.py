@@ -187,8 +187,11 @@ def _issue(error: dict[str, Any], path: DataPath, data: Any) -> Issue:
             message += f"; expected one of: {', '.join(allowed)}"
         return Issue(path, message, at_key=True)
     if kind == "union_tag_invalid":
-        tag = str(ctx.get("tag", ""))
         types = ", ".join(schema.QUESTION_TYPES)
+        tag = _item(data, (*path, "type"))
+        if not isinstance(tag, str):
+            message = f"'type' must be one of: {types}, {_got(tag)}{about}"
+            return Issue((*path, "type"), message)
         hint = did_you_mean(tag, schema.QUESTION_TYPES)
         return Issue(
             (*path, "type"), f"unknown question type {tag!r}{hint} (one of: {types}){about}"
@@ -250,6 +253,8 @@ def _requirement(kind: str, ctx: dict[str, Any], value: Any, path: DataPath) -> 
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         hint = did_you_mean(value, allowed) if isinstance(value, str) else ""
         return f"must be one of: {', '.join(allowed)}, {_got(value)}{hint}"
+    if kind == "finite_number":
+        return f"must be a finite number, {_got(value)}"
     if kind in ("float_type", "float_parsing"):
         return f"must be a number, {_got(value)}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
