@@ -37,6 +37,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     web.init_app(app)
 
+    from quizapp import cli
+
+    cli.init_app(app)
+
     if app.config["MIGRATE_ON_START"]:
         from quizapp import migrate
 

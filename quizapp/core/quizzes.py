@@ -43,22 +43,23 @@ def draw(quiz: Quiz, questions: Sequence[Tagged], rng: random.Random) -> list[st
 def option_order(question: Any, shuffle: bool, rng: random.Random) -> list[str]:
     """Displayed order of a question's option ids.
 
-    Order questions are always shuffled (never shown solved); other options follow the bank's
-    order unless the quiz shuffles choices. Ids are opaque hashes, so neither the ids nor
-    their order tell which option is correct.
+    Order and match questions are always shuffled, and never shown in their solved order: the
+    bank lists order items solved, and match options in the order of their pairs. Choices
+    follow the bank's order unless the quiz shuffles them. Ids are opaque hashes, so neither
+    the ids nor their order tell which option is correct.
     """
     if question.type in ("single", "multiple"):
         ids = list(question.choice_ids().values())
-    elif question.type == "match":
+        if shuffle:
+            rng.shuffle(ids)
+        return ids
+    if question.type == "match":
         ids = list(question.right_ids().values())
     elif question.type == "order":
         ids = list(question.item_ids().values())
-        solved = list(ids)
-        while ids == solved:
-            rng.shuffle(ids)
-        return ids
     else:
         return []
-    if shuffle:
+    solved = list(ids)
+    while ids == solved:
         rng.shuffle(ids)
     return ids

@@ -27,7 +27,7 @@ from quizapp.core.bank.loader import (
     load_banks,
 )
 from quizapp.core.bank.schema import QUESTION_TYPES
-from quizapp.core.bank.yamlpos import read_yaml
+from quizapp.core.bank.yamlpos import Positions, read_yaml
 
 DATA = Path(__file__).parents[1] / "data"
 BROKEN = DATA / "broken"
@@ -189,9 +189,48 @@ def test_without_a_folder_the_article_is_not_checked() -> None:
 def test_source_checks_ignore_whitespace_and_accept_part_of_a_sentence() -> None:
     text = _valid_text().replace(
         "source: The new reading room holds 40 seats and opens at 8 o'clock every weekday.",
-        "source: \"The new reading   room holds\n      40 seats\"",
+        'source: "The new reading   room holds\n      40 seats"',
     )
     assert load_bank_text(text, "bank.yaml", VALID).ok
+
+
+def _problems_after(old: str, new: str) -> list[str]:
+    text = _valid_text()
+    assert old in text
+    return _report(load_bank_text(text.replace(old, new, 1), "bank.yaml", VALID).problems)
+
+
+def test_duplicate_quiz_and_card_ids() -> None:
+    assert _problems_after("id: numbers-and-dates", "id: key-facts") == [
+        "114:9: duplicate quiz id 'key-facts' (first on line 110)"
+    ]
+    extra_card = "\n  - id: librarian\n    front: Who?\n    back: Her."
+    assert _problems_after("back: Marta Lindqvist", "back: Marta Lindqvist" + extra_card) == [
+        "124:9: duplicate card id 'librarian' (first on line 121)"
+    ]
+
+
+def test_absolute_source_path_is_refused() -> None:
+    assert _problems_after("text: sources/library.txt", "text: /etc/hostname") == [
+        "10:9: source text '/etc/hostname' must be a path relative to the bank's folder"
+    ]
+
+
+def test_nested_keys_are_named_with_where_they_are() -> None:
+    assert _problems_after('        right: "40"', '        rigth: "40"') == [
+        "81:9: missing key 'right' in pair 1 (question 'who-said-what')",
+        "82:9: unknown key 'rigth' in pair 1, did you mean 'right'? (question 'who-said-what')",
+    ]
+    assert _problems_after("  publisher:", "  publsher:") == [
+        "8:3: unknown key 'publsher' in 'source', did you mean 'publisher'?"
+    ]
+
+
+def test_question_type_that_is_not_text() -> None:
+    assert _problems_after("type: true_false", "type: [true_false]") == [
+        "41:11: 'type' must be one of: single, multiple, true_false, short, numeric, date,"
+        " match, order, cloze, got a list (question 'raised-foundations')"
+    ]
 
 
 def test_byte_order_mark_is_tolerated() -> None:
@@ -201,7 +240,7 @@ def test_byte_order_mark_is_tolerated() -> None:
 
 def test_bytes_that_are_not_utf8_are_reported_at_the_first_bad_one(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
-    path.write_bytes("id: caf\n".encode() + "title: Café Crème\n".encode("latin-1"))
+    path.write_bytes(b"id: caf\n" + "title: Café Crème\n".encode("latin-1"))
     loaded = load_bank_file(path)
     assert _report(loaded.problems) == [
         "2:11: the file is not UTF-8 text (byte 0xE9 cannot be read); save it with the UTF-8"
@@ -310,12 +349,7 @@ def test_scalars_resolve_as_safe_load_does() -> None:
 
 
 plain_data = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False)
-    | st.text()
-    | st.dates(),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text() | st.dates(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
     max_leaves=20,
 )
@@ -330,11 +364,11 @@ def test_any_dumped_data_reads_back_as_safe_load_reads_it(value: object, flow: b
 
 
 def test_positions_by_path() -> None:
-    loaded = load_bank_file(VALID_BANK)
-    assert loaded.positions is not None
-    assert loaded.positions.find(("questions", 1, "choices", 2)) == (32, 9)
-    assert loaded.positions.find(("questions", 1, "answer"), at_key=True) == (33, 5)
-    assert loaded.positions.find(("quizzes", 1, "nowhere")) == (114, 5)
+    positions = Positions(_valid_text())
+    assert positions.find(("questions", 1, "choices", 2)) == (32, 9)
+    assert positions.find(("questions", 1, "answer"), at_key=True) == (33, 5)
+    assert positions.find(("quizzes", 1, "nowhere")) == (114, 5)
+    assert positions.find(()) == (2, 1)
 
 
 def test_the_same_bank_id_in_two_files_is_a_problem_in_the_second(tmp_path: Path) -> None:
@@ -351,7 +385,14 @@ def test_the_same_bank_id_in_two_files_is_a_problem_in_the_second(tmp_path: Path
 
 
 def test_bank_files_are_found_in_folders_sorted_without_sources(tmp_path: Path) -> None:
-    for name in ["b.yaml", "a.yml", "sub/c.yaml", "sources/article.yaml", ".hidden/d.yaml", "x.txt"]:
+    for name in [
+        "b.yaml",
+        "a.yml",
+        "sub/c.yaml",
+        "sources/article.yaml",
+        ".hidden/d.yaml",
+        "x.txt",
+    ]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("id: x\n", encoding="utf-8")
     found = find_bank_files([tmp_path, tmp_path / "x.txt", tmp_path / "missing.yaml"])
@@ -422,7 +463,7 @@ def test_cli_valid_bank_prints_one_line_and_exits_0(in_data: None) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "valid/library.yaml: ok — riverside-library: Riverside library reopens"
-        " (9 questions, 2 quizzes)\n"
+        " (9 questions, 4 quizzes)\n"
     )
 
 

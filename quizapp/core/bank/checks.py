@@ -115,7 +115,9 @@ def _sources(data: dict[str, Any], article: Article, article_name: str) -> Itera
         source = _text(question, "source")
         if source is None or not source.strip() or article.contains(source):
             continue
-        message = f"source sentence of {_label('question', i, question)} not found in {article_name}"
+        message = (
+            f"source sentence of {_label('question', i, question)} not found in {article_name}"
+        )
         if hints < MAX_SOURCE_HINTS:
             hints += 1
             closest = article.closest(source)

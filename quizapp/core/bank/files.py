@@ -47,7 +47,7 @@ def read_bytes(path: Path, limit: int) -> bytes:
 
 
 def decode_utf8(raw: bytes) -> str:
-    """Text from UTF-8 bytes (a byte order mark is allowed); raises Unreadable at the first bad byte.
+    """Text from UTF-8 bytes (with or without a byte order mark); raises Unreadable if not UTF-8.
 
     The exception's `text` is the decoded text with replacement characters, to show its lines.
     """

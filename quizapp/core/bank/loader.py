@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,17 +51,13 @@ class LoadedBank:
     source_text: str | None = None
     bank_id: str | None = None
     """The bank's id as written, even when the bank is not valid."""
-    positions: Positions | None = field(default=None, repr=False, compare=False)
-    """Where each key and value was written, by path (see `Positions.find`)."""
 
     @property
     def ok(self) -> bool:
         return self.bank is not None and not self.problems
 
 
-def load_bank_text(
-    content: str | bytes, filename: str, base_dir: Path | None = None
-) -> LoadedBank:
+def load_bank_text(content: str | bytes, filename: str, base_dir: Path | None = None) -> LoadedBank:
     """Read and validate a bank from its text or bytes.
 
     `filename` names the file in problems. `base_dir` is where the bank's
@@ -76,7 +72,7 @@ def load_bank_text(
         return LoadedBank(path, None, [problem], error.text)
 
     data, problems, positions = read_yaml(text, filename)
-    loaded = LoadedBank(path, None, problems, text, positions=positions)
+    loaded = LoadedBank(path, None, problems, text)
     if data is None and problems:
         return loaded
     if not isinstance(data, dict):
@@ -186,7 +182,7 @@ def load_banks(paths: Iterable[Path | str]) -> list[LoadedBank]:
         other = first.setdefault(item.bank_id, item)
         if other is item:
             continue
-        line, col = item.positions.find(("id",)) if item.positions else (1, 1)
+        line, col = Positions(item.text).find(("id",))
         message = f"bank id {item.bank_id!r} is already used by {other.path}"
         item.problems.append(Problem(str(item.path), line, col, message))
         item.problems.sort(key=lambda p: (p.line, p.col))

@@ -105,7 +105,7 @@ def _item(data: Any, path: DataPath) -> Any:
 
 
 def _owner(path: DataPath, data: Any) -> tuple[str | None, DataPath]:
-    """"question 'q7'" (or "question 7" without an id) and the path inside it."""
+    """Whom the path is about, like "question 'q7'" ("question 7" without an id), and the rest."""
     if len(path) >= 2 and path[0] in _OWNERS and isinstance(path[1], int):
         item = _item(data, path[:2])
         ident = item.get("id") if isinstance(item, dict) else None
@@ -182,7 +182,8 @@ def _issue(error: dict[str, Any], path: DataPath, data: Any) -> Issue:
         model = _model_at(path[:-1], data)
         allowed = list(model.model_fields) if model else []
         hint = did_you_mean(key, allowed)
-        message = f"unknown key {key!r}{hint}{about}"
+        where = f" in {_subject(rel[:-1], in_quiz)}" if len(rel) > 1 else ""
+        message = f"unknown key {key!r}{where}{hint}{about}"
         if not hint and allowed:
             message += f"; expected one of: {', '.join(allowed)}"
         return Issue(path, message, at_key=True)

@@ -36,7 +36,7 @@ class Issue:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """", did you mean 'x'?" for the closest of `choices`, or an empty string."""
+    """The words ", did you mean 'x'?" for the closest of `choices`, or nothing."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f", did you mean {close[0]!r}?" if close else ""
 

@@ -48,6 +48,7 @@ _TAG = "tag:yaml.org,2002:"
 _constructor = SafeConstructor()
 _NO_KEY = object()
 _SKIP = object()
+_NO_DOCUMENT = object()
 
 
 def _int(value: str) -> int:
@@ -84,7 +85,13 @@ _BUILDERS = {
     _TAG + "null": _null,
     _TAG + "timestamp": _timestamp,
 }
-_KINDS = {_int: "a number", _float: "a number", _bool: "true/false", _null: "null", _timestamp: "a date"}
+_KINDS = {
+    _int: "a number",
+    _float: "a number",
+    _bool: "true/false",
+    _null: "null",
+    _timestamp: "a date",
+}
 
 # Plain scalars resolve as in yaml.safe_load: by their first character, then a regular
 # expression. Tags the safe constructor would not build ('merge', 'value') stay text.
@@ -159,7 +166,7 @@ def read_yaml(text: str, filename: str) -> tuple[Any, list[Problem], Positions]:
     """Plain data from YAML text, the problems found, and the positions for reporting more.
 
     The data is None when the text is not YAML (the syntax error is the problem),
-    is empty, holds more than one document, or nests too deeply.
+    is empty, uses anchors, or nests too deeply. Duplicate keys keep their first value.
     """
     positions = Positions(text)
     problems: list[Problem] = []
@@ -185,7 +192,7 @@ def read_yaml(text: str, filename: str) -> tuple[Any, list[Problem], Positions]:
         more = f" ({len(anchors) - 1} more)" if len(anchors) > 1 else ""
         report(anchors[0], ANCHORS_NOT_ALLOWED + more)
         data = None
-    if data is _NO_KEY:
+    if data is _NO_DOCUMENT:
         report(None, "the file is empty")
         data = None
     problems.sort(key=lambda p: (p.line, p.col))
@@ -246,7 +253,9 @@ def _construct(parser: Any, report: Any) -> tuple[Any, list, list]:
             break
         elif cls is DocumentStartEvent:
             if documents:
-                report(event.start_mark, "a bank file holds one YAML document; a second starts here")
+                report(
+                    event.start_mark, "a bank file holds one YAML document; a second starts here"
+                )
                 break
             continue
         else:
@@ -270,7 +279,7 @@ def _construct(parser: Any, report: Any) -> tuple[Any, list, list]:
                 key = _NO_KEY
         else:
             container.append(value)
-    return (documents[0] if documents else _NO_KEY), duplicates, anchors
+    return (documents[0] if documents else _NO_DOCUMENT), duplicates, anchors
 
 
 def _path_of(stack: list[tuple[Any, bool, Any, Any]]) -> DataPath:
@@ -282,7 +291,7 @@ _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 _SYNTAX_HINTS = {
-    "cannot start any token": "indent with spaces, not tabs, and quote text that starts with @ or `",
+    "cannot start any token": "indent with spaces, not tabs; quote text that starts with @ or `",
     "mapping values are not allowed": "put text that contains ': ' in quotes",
 }
 

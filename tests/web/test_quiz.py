@@ -1,0 +1,359 @@
+"""Taking quizzes through the Flask test client: saving, resuming, grading and every tampering."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import func, select
+
+from quizapp.db import session_scope
+from quizapp.models import Attempt, Response
+from tests.web.helpers import (
+    ARTICLE_BANK,
+    LIBRARY_BANK,
+    attempt_state,
+    correct_form,
+    questions_of,
+    quiz_id,
+    start,
+    wrong_form,
+)
+
+
+def answer(browser, attempt: int, number: int, fields: dict, action: str = "next"):
+    return browser.post(f"/attempt/{attempt}/{number}", {**fields, "action": action})
+
+
+def take_all_correct(app, browser, quiz: int) -> int:
+    attempt, _ = start(browser, quiz)
+    for number, question in enumerate(questions_of(app, attempt), start=1):
+        response = answer(browser, attempt, number, correct_form(question))
+        assert response.status_code == 302, response.get_data(as_text=True)
+    assert browser.post(f"/attempt/{attempt}/submit").status_code == 302
+    return attempt
+
+
+def responses_count(app, attempt: int) -> int:
+    with session_scope(app) as session:
+        return session.scalar(select(func.count(Response.id)).where(Response.attempt_id == attempt))
+
+
+def test_home_lists_banks_and_quizzes_with_counts_and_time_limits(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "Turkish drones for Kosovo" in html
+    assert "Key facts in 10 minutes" in html
+    assert re.search(r"12 questions\s*· 10 min", html)
+    assert "Riverside library reopens" in html
+
+
+def test_every_question_type_graded_fully_correct_scores_100(app, browser, create_user):
+    _, username = create_user()
+    browser.login(username)
+    attempt = take_all_correct(app, browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    state = attempt_state(app, attempt)
+    assert {q.type for q in questions_of(app, attempt)} == {
+        "single", "multiple", "true_false", "short", "numeric", "date", "match", "order", "cloze"
+    }
+    assert state.percentage == 100.0
+    assert state.points == state.max_points == 9
+    html = browser.get(f"/attempt/{attempt}/result").get_data(as_text=True)
+    assert "Your score: 100%" in html
+    assert "Marta Lindqvist" in html  # an explanation is shown in the review
+    assert "grain warehouse beside the river" in html  # and the article's sentence
+
+
+def test_answer_is_saved_at_each_step_and_the_attempt_resumes(app, browser, create_user):
+    _, username = create_user()
+    browser.login(username)
+    quiz = quiz_id(app, LIBRARY_BANK, "all-types")
+    attempt, first_url = start(browser, quiz)
+    questions = questions_of(app, attempt)
+    first_page = browser.get(first_url).get_data(as_text=True)
+    answer(browser, attempt, 1, correct_form(questions[0]))
+    answer(browser, attempt, 2, correct_form(questions[1]), action="save")
+    # A closed laptop: a new visit to the quiz resumes the same attempt where it was.
+    again, url = start(browser, quiz)
+    assert again == attempt and url.endswith(f"/attempt/{attempt}/2")
+    # Same order of questions and options after a reload.
+    assert browser.get(first_url).get_data(as_text=True).count("value=") >= 1
+    reloaded = browser.get(first_url).get_data(as_text=True)
+    option_values = lambda html: re.findall(r'name="(?:answer|pair-\w+|rank-\w+)" value="(\w+)"', html)  # noqa: E731
+    assert option_values(reloaded) == option_values(first_page)
+    # The saved answer is shown again.
+    for value in correct_form(questions[0]).values():
+        for item in value if isinstance(value, list) else [value]:
+            assert item in reloaded
+    assert responses_count(app, attempt) == 2
+
+
+def test_navigation_previous_and_next(app, browser):
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    questions = questions_of(app, attempt)
+    response = answer(browser, attempt, 1, correct_form(questions[0]))
+    assert response.headers["Location"].endswith(f"/attempt/{attempt}/2")
+    response = answer(browser, attempt, 2, {}, action="prev")
+    assert response.headers["Location"].endswith(f"/attempt/{attempt}/1")
+    page = browser.get(f"/attempt/{attempt}/2").get_data(as_text=True)
+    assert "Question 2 of 9" in page
+    assert f'<progress class="progress" max="9" value="2"' in page
+
+
+def test_finish_page_lists_unanswered_questions(app, browser):
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    answer(browser, attempt, 1, correct_form(questions_of(app, attempt)[0]))
+    html = browser.get(f"/attempt/{attempt}/finish").get_data(as_text=True)
+    assert "8 questions are not answered yet" in html
+    assert html.count("not answered") >= 8
+
+
+def test_double_submit_is_counted_once(app, browser, create_user):
+    _, username = create_user()
+    browser.login(username)
+    attempt = take_all_correct(app, browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    first = attempt_state(app, attempt)
+    second = browser.post(f"/attempt/{attempt}/submit")
+    assert second.status_code == 302 and second.headers["Location"].endswith("/result")
+    again = attempt_state(app, attempt)
+    assert (again.submitted_at, again.points) == (first.submitted_at, first.points)
+    with session_scope(app) as session:
+        count = session.scalar(select(func.count(Attempt.id)).where(Attempt.user_id.is_not(None)))
+    assert count == 1
+
+
+def test_answers_after_submission_change_nothing(app, browser):
+    quiz = quiz_id(app, LIBRARY_BANK, "all-types")
+    attempt, _ = start(browser, quiz)
+    questions = questions_of(app, attempt)
+    answer(browser, attempt, 1, correct_form(questions[0]))
+    browser.post(f"/attempt/{attempt}/submit")
+    before = attempt_state(app, attempt).points
+    late = answer(browser, attempt, 2, correct_form(questions[1]))
+    assert late.status_code == 302 and late.headers["Location"].endswith("/result")
+    autosave = browser.post(f"/attempt/{attempt}/2/autosave", correct_form(questions[1]))
+    assert autosave.status_code == 409
+    assert "already been submitted" in autosave.get_json()["message"]
+    assert responses_count(app, attempt) == 1
+    assert attempt_state(app, attempt).points == before
+
+
+def test_a_choice_that_is_not_in_the_question_is_refused_and_nothing_is_saved(app, browser):
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    response = answer(browser, attempt, 1, {"answer": "deadbeef"})
+    assert response.status_code == 422
+    assert "not part of this question" in response.get_data(as_text=True)
+    assert responses_count(app, attempt) == 0
+
+
+def test_a_question_number_outside_the_attempt_is_404(app, browser):
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    assert answer(browser, attempt, 99, {"answer": "x"}).status_code == 404
+    assert browser.get(f"/attempt/{attempt}/0").status_code == 404
+
+
+def test_another_users_attempt_is_forbidden(app, make_browser, create_user):
+    alice, bob = make_browser(), make_browser()
+    alice.login(create_user()[1])
+    bob.login(create_user()[1])
+    attempt, url = start(alice, quiz_id(app, LIBRARY_BANK, "all-types"))
+    question = questions_of(app, attempt)[0]
+    assert bob.get(url).status_code == 403
+    assert answer(bob, attempt, 1, correct_form(question)).status_code == 403
+    assert bob.post(f"/attempt/{attempt}/submit").status_code == 403
+    assert bob.get(f"/attempt/{attempt}/result").status_code == 403
+    assert responses_count(app, attempt) == 0
+    assert not attempt_state(app, attempt).is_submitted
+
+
+def test_another_guests_attempt_is_forbidden(app, make_browser):
+    first, second = make_browser(), make_browser()
+    attempt, url = start(first, quiz_id(app, LIBRARY_BANK, "all-types"))
+    assert first.get(url).status_code == 200
+    assert second.get(url).status_code == 403
+
+
+def test_a_post_without_csrf_token_is_refused(app, browser):
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    question = questions_of(app, attempt)[0]
+    response = browser.client.post(
+        f"/attempt/{attempt}/1", data={**correct_form(question), "action": "next"}
+    )
+    assert response.status_code == 400
+    assert "form had expired" in response.get_data(as_text=True)
+    assert responses_count(app, attempt) == 0
+
+
+def test_an_ambiguous_date_is_refused_with_a_message_and_the_text_is_kept(app, browser):
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    number = next(
+        n for n, q in enumerate(questions_of(app, attempt), start=1) if q.type == "date"
+    )
+    response = answer(browser, attempt, number, {"answer": "10/12"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "write the month as a word" in html
+    assert 'value="10/12"' in html
+    assert responses_count(app, attempt) == 0
+    assert answer(browser, attempt, number, {"answer": "14 June 2025"}).status_code == 302
+
+
+def test_time_limit_is_enforced_on_the_server(app, browser):
+    quiz = quiz_id(app, LIBRARY_BANK, "timed")
+    attempt, _ = start(browser, quiz)
+    questions = questions_of(app, attempt)
+    answer(browser, attempt, 1, correct_form(questions[0]))
+    page = browser.get(f"/attempt/{attempt}/2").get_data(as_text=True)
+    assert 'data-remaining="' in page and "Time left" in page
+    with session_scope(app) as session:
+        session.get(Attempt, attempt).deadline_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    late = answer(browser, attempt, 2, correct_form(questions[1]))
+    assert late.status_code == 302 and late.headers["Location"].endswith("/result")
+    state = attempt_state(app, attempt)
+    assert state.is_submitted and state.auto_submitted
+    assert state.points == 1  # the answer saved before the deadline counts, the late one not
+    assert responses_count(app, attempt) == 1
+    assert "submitted automatically" in browser.get(f"/attempt/{attempt}/result").get_data(
+        as_text=True
+    )
+
+
+def test_attempts_allowed_and_grading_method_last(app, browser, create_user):
+    _, username = create_user()
+    browser.login(username)
+    quiz = quiz_id(app, LIBRARY_BANK, "timed")  # 2 attempts allowed, grading: last
+    # First attempt: everything right.
+    take_all_correct(app, browser, quiz)
+    # Second attempt: everything wrong.
+    attempt, _ = start(browser, quiz)
+    for number, question in enumerate(questions_of(app, attempt), start=1):
+        answer(browser, attempt, number, wrong_form(question))
+    browser.post(f"/attempt/{attempt}/submit")
+    assert attempt_state(app, attempt).percentage == 0
+    refused = browser.post(f"/quiz/{quiz}/start")
+    assert refused.status_code == 409
+    assert "used all 2 attempt(s)" in refused.get_data(as_text=True)
+    intro = browser.get(f"/quiz/{quiz}").get_data(as_text=True)
+    assert "2 of 2 used" in intro and "Your score</dt><dd>0%" in intro
+
+
+def test_immediate_feedback_shows_the_answer_once_answered_and_locks_it(app, browser):
+    quiz = quiz_id(app, LIBRARY_BANK, "numbers-and-dates")  # feedback: immediate
+    attempt, _ = start(browser, quiz)
+    question = questions_of(app, attempt)[0]
+    page = browser.get(f"/attempt/{attempt}/1").get_data(as_text=True)
+    assert "Check answer" in page and question.explanation not in page
+    checked = answer(browser, attempt, 1, correct_form(question), action="check")
+    assert checked.headers["Location"].endswith(f"/attempt/{attempt}/1")
+    page = browser.get(f"/attempt/{attempt}/1").get_data(as_text=True)
+    assert "Correct!" in page and question.explanation in page
+    changed = answer(browser, attempt, 1, correct_form(question), action="check")
+    assert changed.status_code == 302  # the locked answer is not sent again
+    assert responses_count(app, attempt) == 1
+
+
+def test_guest_result_is_shown_with_an_offer_to_sign_up(app, browser):
+    attempt = take_all_correct(app, browser, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    html = browser.get(f"/attempt/{attempt}/result").get_data(as_text=True)
+    assert "This result is not kept" in html and "/signup" in html
+    state = attempt_state(app, attempt)
+    assert state.user_id is None and state.guest_token
+
+
+def test_no_correct_answer_leaks_before_a_question_is_answered(app, browser):
+    """Every question of the article bank, rendered unanswered, gives nothing away."""
+    attempt, _ = start(browser, quiz_id(app, ARTICLE_BANK, "whole-article"))
+    questions = questions_of(app, attempt)
+    assert len(questions) >= 60
+    for number, question in enumerate(questions, start=1):
+        html = browser.get(f"/attempt/{attempt}/{number}").get_data(as_text=True)
+        form = html[html.index('id="question-form"') : html.index("</form>", html.index('id="question-form"'))]
+        assert question.explanation[:60] not in html, question.id
+        assert "correct" not in form.lower().replace("correctly", ""), question.id
+        assert "data-answer" not in form and "<!--" not in form
+        if question.type in ("single", "multiple"):
+            markup = re.findall(r'<label class="choice">(.*?)</label>', form, re.S)
+            shapes = {re.sub(r'value="\w+"|<span>.*?</span>', "", m, flags=re.S) for m in markup}
+            assert len(markup) == len(question.choices) and len(shapes) == 1, question.id
+        if question.type in ("short", "numeric", "date"):
+            assert 'value=""' in form, question.id
+        if question.type == "order":
+            shown = re.findall(r'class="order-text">(.*?)</label>', form)
+            assert len(shown) == len(question.items) and shown != [
+                i.replace('"', "&#34;").replace("'", "&#39;") for i in question.items
+            ], question.id
+        if question.type == "match":
+            lefts = question.left_ids()
+            first_select = form[form.index(f'name="pair-{lefts[question.pairs[0].left]}"') :]
+            options = re.findall(r'<option value="(\w+)"', first_select.split("</select>")[0])
+            rights = question.right_ids()
+            assert options != [rights[p.right] for p in question.pairs], question.id
+        if question.type == "cloze":
+            assert all(f'value="{a[0]}"' not in form for a in question.gaps()), question.id
+
+
+def test_a_changed_question_gets_a_new_version_and_old_attempts_keep_theirs(
+    app, browser, create_user, tmp_path
+):
+    from quizapp.services.banks import import_paths
+    from tests.conftest import ALL_TYPES_BANK
+
+    _, username = create_user()
+    browser.login(username)
+    quiz = quiz_id(app, LIBRARY_BANK, "all-types")
+    old_attempt = take_all_correct(app, browser, quiz)
+    # The teacher edits one prompt and re-imports the bank.
+    folder = tmp_path / "bank"
+    (folder / "sources").mkdir(parents=True)
+    (folder / "sources" / "library.txt").write_bytes(
+        (ALL_TYPES_BANK / "sources" / "library.txt").read_bytes()
+    )
+    text = (ALL_TYPES_BANK / "library.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "On which day of the week did the library reopen?",
+        "Which day of the week was the reopening?",
+    )
+    (folder / "library.yaml").write_text(text, encoding="utf-8")
+    with session_scope(app) as session:
+        reports, failed = import_paths(session, [folder])
+    assert not failed and reports[0].new_versions == ["reopened-day"]
+    old_review = browser.get(f"/attempt/{old_attempt}/result").get_data(as_text=True)
+    assert "On which day of the week did the library reopen?" in old_review
+    assert attempt_state(app, old_attempt).percentage == 100.0
+    new_attempt, _ = start(browser, quiz)
+    prompts = [q.prompt for q in questions_of(app, new_attempt)]
+    assert "Which day of the week was the reopening?" in prompts
+
+
+def test_a_bank_that_fails_validation_is_not_imported_and_others_stay(app, tmp_path, caplog):
+    from quizapp.services.banks import import_folder_on_start
+
+    folder = tmp_path / "banks"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n", encoding="utf-8")
+    app.config["QUESTIONS_DIR"] = str(folder)
+    with caplog.at_level("ERROR"):
+        import_folder_on_start(app)
+    assert re.search(r"broken\.yaml:\d+:\d+: ", caplog.text)
+    assert "Turkish drones for Kosovo" in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_progress_page_shows_attempts_mastery_and_missed_questions(app, browser, create_user):
+    _, username = create_user()
+    browser.login(username)
+    quiz = quiz_id(app, LIBRARY_BANK, "key-facts")
+    attempt, _ = start(browser, quiz)
+    questions = questions_of(app, attempt)
+    for number, question in enumerate(questions, start=1):
+        fields = (
+            wrong_form(question) if question.id == "reopened-day" else correct_form(question)
+        )
+        answer(browser, attempt, number, fields)
+    browser.post(f"/attempt/{attempt}/submit")
+    html = browser.get("/progress").get_data(as_text=True)
+    state = attempt_state(app, attempt)
+    assert "Key facts" in html and f"{state.percentage:.1f}%" in html
+    # reopened-day is tagged "dates": 0 of 1 point; visitors is tagged "numbers": 1 of 1.
+    assert re.search(r"<td>dates</td><td>0 / 1</td>", html)
+    assert re.search(r"<td>numbers</td><td>1 / 1</td>", html)
+    assert "On which day of the week did the library reopen?" in html
+    assert "missed 1 of 1 time" in html
