@@ -74,11 +74,22 @@ class PostgresServer:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def create_database(self, name: str) -> str:
-        _as_postgres([str(self.bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), name])
+        _as_postgres(
+            [str(self.bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), name]
+        )
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
-        _as_postgres([str(self.bin_dir / "pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate", "stop"])
+        _as_postgres(
+            [
+                str(self.bin_dir / "pg_ctl"),
+                "-D",
+                str(self.directory / "data"),
+                "-m",
+                "immediate",
+                "stop",
+            ]
+        )
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -101,7 +112,7 @@ def postgres_bin_dir() -> Path:
 
 
 def start_postgres() -> PostgresServer:
-    """initdb and start a private server on a free loopback port, in a temp dir owned by postgres."""
+    """initdb and start a private server on a free loopback port, in a temp dir of postgres's."""
     bin_dir = postgres_bin_dir()
     directory = Path(tempfile.mkdtemp(prefix="quizapp-pg-"))
     if os.geteuid() == 0:
@@ -111,7 +122,17 @@ def start_postgres() -> PostgresServer:
     _as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"])
     options = f"-k {directory} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off"
     _as_postgres(
-        [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(directory / "log"), "-w", "start"]
+        [
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(directory / "log"),
+            "-w",
+            "start",
+        ]
     )
     server = PostgresServer(directory=directory, port=port, bin_dir=bin_dir)
     deadline = time.monotonic() + 30

@@ -60,14 +60,17 @@ def get_quiz(session: Session, quiz_id: int) -> QuizRecord:
 def submitted_count(session: Session, quiz: QuizRecord, taker: Taker) -> int:
     if taker.user is None:
         return 0
-    return session.scalar(
-        select(func.count(Attempt.id)).where(
-            Attempt.quiz_id == quiz.id,
-            Attempt.user_id == taker.user.id,
-            Attempt.submitted_at.is_not(None),
-            Attempt.preview.is_(False),
+    return (
+        session.scalar(
+            select(func.count(Attempt.id)).where(
+                Attempt.quiz_id == quiz.id,
+                Attempt.user_id == taker.user.id,
+                Attempt.submitted_at.is_not(None),
+                Attempt.preview.is_(False),
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def open_attempt(session: Session, quiz: QuizRecord, taker: Taker) -> Attempt | None:
@@ -214,9 +217,7 @@ def save_answer(
         raise Conflict("This question was already answered and its feedback shown.")
     spent = min((now - attempt.last_activity_at).total_seconds(), MAX_SECONDS_PER_ANSWER)
     if response is None:
-        response = Response(
-            attempt_id=attempt.id, question_version_id=version_id, time_spent_ms=0
-        )
+        response = Response(attempt_id=attempt.id, question_version_id=version_id, time_spent_ms=0)
         session.add(response)
     response.answer = answer
     response.points = result.points
@@ -236,9 +237,7 @@ def submit_attempt(
     if attempt.is_submitted:
         return attempt
     points = session.scalar(
-        select(func.coalesce(func.sum(Response.points), 0)).where(
-            Response.attempt_id == attempt.id
-        )
+        select(func.coalesce(func.sum(Response.points), 0)).where(Response.attempt_id == attempt.id)
     )
     attempt.points = round(float(points or 0), 4)
     attempt.percentage = (

@@ -40,7 +40,7 @@ class ImportReport:
 
 
 def import_bank(session: Session, loaded: LoadedBank, owner_id: int | None = None) -> ImportReport:
-    """Store a validated bank. Unchanged questions keep their version; changed ones get a new one."""
+    """Store a valid bank: unchanged questions keep their version, changed ones get a new one."""
     bank = loaded.bank
     if bank is None:
         raise ValueError("only a valid bank can be imported")
@@ -77,7 +77,9 @@ def import_bank(session: Session, loaded: LoadedBank, owner_id: int | None = Non
         ).all()
     )
     items = [(q.id, q.type, q.model_dump(mode="json")) for q in bank.questions]
-    items += [("card:" + c.id, "card", {"type": "card", **c.model_dump(mode="json")}) for c in bank.cards]
+    items += [
+        ("card:" + c.id, "card", {"type": "card", **c.model_dump(mode="json")}) for c in bank.cards
+    ]
     seen: set[str] = set()
     for position, (key, kind, data) in enumerate(items):
         seen.add(key)
@@ -107,7 +109,8 @@ def import_bank(session: Session, loaded: LoadedBank, owner_id: int | None = Non
             report.removed.append(key)
 
     quizzes = {
-        q.slug: q for q in session.scalars(select(QuizRecord).where(QuizRecord.bank_id == record.id))
+        q.slug: q
+        for q in session.scalars(select(QuizRecord).where(QuizRecord.bank_id == record.id))
     }
     for position, quiz in enumerate(bank.quizzes):
         quiz_record = quizzes.pop(quiz.id, None)
@@ -124,7 +127,9 @@ def import_bank(session: Session, loaded: LoadedBank, owner_id: int | None = Non
     return report
 
 
-def import_paths(session: Session, paths: list[Path]) -> tuple[list[ImportReport], list[LoadedBank]]:
+def import_paths(
+    session: Session, paths: list[Path]
+) -> tuple[list[ImportReport], list[LoadedBank]]:
     """Import every valid bank under `paths`; invalid ones are returned, the loaded ones stay."""
     reports, failed = [], []
     for loaded in load_banks(paths):

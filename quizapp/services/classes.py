@@ -29,16 +29,16 @@ def normalize_code(code: str) -> str:
 def create_class(session: Session, teacher: User, name: str) -> Classroom:
     if not teacher.is_teacher:
         raise Forbidden("Only teachers can create classes.")
-    classroom = Classroom(name=name.strip(), teacher_id=teacher.id, join_code=new_join_code(session))
+    classroom = Classroom(
+        name=name.strip(), teacher_id=teacher.id, join_code=new_join_code(session)
+    )
     session.add(classroom)
     session.flush()
     return classroom
 
 
 def join_class(session: Session, student: User, code: str) -> Classroom:
-    classroom = session.scalar(
-        select(Classroom).where(Classroom.join_code == normalize_code(code))
-    )
+    classroom = session.scalar(select(Classroom).where(Classroom.join_code == normalize_code(code)))
     if classroom is None or classroom.archived_at is not None:
         raise NotFound("No open class has that join code. Check it with your teacher.")
     if student.id == classroom.teacher_id:

@@ -84,7 +84,11 @@ def typed_values(question: Any, form: MultiDict[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key in form:
         if key == "answer":
-            values[key] = form.getlist(key) if question.type in ("single", "multiple", "true_false") else form.get(key)
+            values[key] = (
+                form.getlist(key)
+                if question.type in ("single", "multiple", "true_false")
+                else form.get(key)
+            )
         elif key.startswith(("pair-", "rank-", "gap-")):
             value = form.get(key)
             values[key] = int(value) if key.startswith("rank-") and value.isdigit() else value

@@ -134,8 +134,10 @@ def question(attempt_id: int, number: int):
             db_session.commit()
 
     order = attempt.option_orders.get(str(version.id), [])
-    values = typed if typed is not None else form_values(
-        question, response.answer if response else None, order
+    values = (
+        typed
+        if typed is not None
+        else form_values(question, response.answer if response else None, order)
     )
     feedback = None
     if immediate and response is not None:
@@ -152,7 +154,8 @@ def question(attempt_id: int, number: int):
             settings=settings,
             number=number,
             total=len(attempt.question_order),
-            answered=len(responses) + (1 if response is not None and version.id not in responses else 0),
+            answered=len(responses)
+            + (1 if response is not None and version.id not in responses else 0),
             question=question,
             options=_options(question, order),
             values=values,

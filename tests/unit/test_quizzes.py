@@ -38,7 +38,9 @@ def test_count_draws_a_sample_kept_in_selection_order_without_shuffle():
 
 def test_shuffle_is_reproducible_from_the_same_seed():
     settings = quiz(tags=["x", "y"], shuffle_questions=True)
-    assert draw(settings, QUESTIONS, random.Random(7)) == draw(settings, QUESTIONS, random.Random(7))
+    assert draw(settings, QUESTIONS, random.Random(7)) == draw(
+        settings, QUESTIONS, random.Random(7)
+    )
     orders = {tuple(draw(settings, QUESTIONS, random.Random(seed))) for seed in range(20)}
     assert len(orders) > 1
 

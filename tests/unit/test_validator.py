@@ -174,6 +174,21 @@ def _valid_text() -> str:
     return VALID_BANK.read_text(encoding="utf-8")
 
 
+def _edited(old: str, new: str) -> tuple[str, list[str]]:
+    """The valid bank with one edit, and the problems it then has."""
+    text = _valid_text()
+    assert old in text
+    text = text.replace(old, new, 1)
+    return text, _report(load_bank_text(text, "bank.yaml", VALID).problems)
+
+
+def _line(text: str, snippet: str, occurrence: int = 1) -> int:
+    index = -1
+    for _ in range(occurrence):
+        index = text.index(snippet, index + 1)
+    return text.count("\n", 0, index) + 1
+
+
 def test_upload_resolves_the_article_in_the_given_folder() -> None:
     loaded = load_bank_text(_valid_text().encode(), "upload.yaml", VALID)
     assert loaded.ok
@@ -181,55 +196,59 @@ def test_upload_resolves_the_article_in_the_given_folder() -> None:
 
 
 def test_without_a_folder_the_article_is_not_checked() -> None:
-    text = _valid_text().replace("sources/library.txt", "sources/nowhere.txt")
+    text, problems = _edited("sources/library.txt", "sources/nowhere.txt")
+    assert problems == [
+        f"{_line(text, 'nowhere')}:9: source text file 'sources/nowhere.txt' not found"
+    ]
     assert load_bank_text(text, "upload.yaml", None).ok
-    assert not load_bank_text(text, "upload.yaml", VALID).ok
 
 
 def test_source_checks_ignore_whitespace_and_accept_part_of_a_sentence() -> None:
-    text = _valid_text().replace(
+    _, problems = _edited(
         "source: The new reading room holds 40 seats and opens at 8 o'clock every weekday.",
         'source: "The new reading   room holds\n      40 seats"',
     )
-    assert load_bank_text(text, "bank.yaml", VALID).ok
-
-
-def _problems_after(old: str, new: str) -> list[str]:
-    text = _valid_text()
-    assert old in text
-    return _report(load_bank_text(text.replace(old, new, 1), "bank.yaml", VALID).problems)
+    assert problems == []
 
 
 def test_duplicate_quiz_and_card_ids() -> None:
-    assert _problems_after("id: numbers-and-dates", "id: key-facts") == [
-        "114:9: duplicate quiz id 'key-facts' (first on line 110)"
-    ]
+    text, problems = _edited("id: numbers-and-dates", "id: key-facts")
+    first, second = _line(text, "id: key-facts"), _line(text, "id: key-facts", 2)
+    assert problems == [f"{second}:9: duplicate quiz id 'key-facts' (first on line {first})"]
+
     extra_card = "\n  - id: librarian\n    front: Who?\n    back: Her."
-    assert _problems_after("back: Marta Lindqvist", "back: Marta Lindqvist" + extra_card) == [
-        "124:9: duplicate card id 'librarian' (first on line 121)"
-    ]
+    text, problems = _edited("back: Marta Lindqvist", "back: Marta Lindqvist" + extra_card)
+    first, second = _line(text, "id: librarian"), _line(text, "id: librarian", 2)
+    assert problems == [f"{second}:9: duplicate card id 'librarian' (first on line {first})"]
 
 
 def test_absolute_source_path_is_refused() -> None:
-    assert _problems_after("text: sources/library.txt", "text: /etc/hostname") == [
-        "10:9: source text '/etc/hostname' must be a path relative to the bank's folder"
+    text, problems = _edited("text: sources/library.txt", "text: /etc/hostname")
+    assert problems == [
+        f"{_line(text, '/etc/hostname')}:9: source text '/etc/hostname' must be a path relative"
+        " to the bank's folder"
     ]
 
 
 def test_nested_keys_are_named_with_where_they_are() -> None:
-    assert _problems_after('        right: "40"', '        rigth: "40"') == [
-        "81:9: missing key 'right' in pair 1 (question 'who-said-what')",
-        "82:9: unknown key 'rigth' in pair 1, did you mean 'right'? (question 'who-said-what')",
+    text, problems = _edited('        right: "40"', '        rigth: "40"')
+    pair, key = _line(text, "left: Seats in the reading room"), _line(text, "rigth")
+    assert problems == [
+        f"{pair}:9: missing key 'right' in pair 1 (question 'who-said-what')",
+        f"{key}:9: unknown key 'rigth' in pair 1, did you mean 'right'? (question 'who-said-what')",
     ]
-    assert _problems_after("  publisher:", "  publsher:") == [
-        "8:3: unknown key 'publsher' in 'source', did you mean 'publisher'?"
+    text, problems = _edited("  publisher:", "  publsher:")
+    assert problems == [
+        f"{_line(text, 'publsher')}:3: unknown key 'publsher' in 'source',"
+        " did you mean 'publisher'?"
     ]
 
 
 def test_question_type_that_is_not_text() -> None:
-    assert _problems_after("type: true_false", "type: [true_false]") == [
-        "41:11: 'type' must be one of: single, multiple, true_false, short, numeric, date,"
-        " match, order, cloze, got a list (question 'raised-foundations')"
+    text, problems = _edited("type: true_false", "type: [true_false]")
+    assert problems == [
+        f"{_line(text, '[true_false]')}:11: 'type' must be one of: single, multiple, true_false,"
+        " short, numeric, date, match, order, cloze, got a list (question 'raised-foundations')"
     ]
 
 
@@ -304,9 +323,14 @@ def test_tabs_and_colons_get_a_hint() -> None:
 
 
 def test_values_that_are_not_text_get_a_hint() -> None:
-    text = _valid_text().replace("choices: [Friday, Saturday, Sunday]", "choices: [1990, 2000]")
-    messages = [p.message for p in load_bank_text(text, "n.yaml", VALID).problems]
-    assert "choice 1 must be text, got 1990; put it in quotes to use it as text" in messages[0]
+    text, problems = _edited("choices: [Friday, Saturday, Sunday]", "choices: [1990, 2000]")
+    line = _line(text, "[1990, 2000]")
+    assert problems == [
+        f"{line}:15: choice 1 must be text, got 1990; put it in quotes to use it as text"
+        " (question 'reopened-day')",
+        f"{line}:21: choice 2 must be text, got 2000; put it in quotes to use it as text"
+        " (question 'reopened-day')",
+    ]
 
 
 def test_invalid_dates_and_tags_are_reported() -> None:
@@ -364,11 +388,15 @@ def test_any_dumped_data_reads_back_as_safe_load_reads_it(value: object, flow: b
 
 
 def test_positions_by_path() -> None:
-    positions = Positions(_valid_text())
-    assert positions.find(("questions", 1, "choices", 2)) == (32, 9)
-    assert positions.find(("questions", 1, "answer"), at_key=True) == (33, 5)
-    assert positions.find(("quizzes", 1, "nowhere")) == (114, 5)
-    assert positions.find(()) == (2, 1)
+    text = _valid_text()
+    positions = Positions(text)
+    third_choice = _line(text, "- The town council paid all of it")
+    assert positions.find(("questions", 1, "choices", 2)) == (third_choice, 9)
+    answer = _line(text, "answer:\n      - They cost")
+    assert positions.find(("questions", 1, "answer"), at_key=True) == (answer, 5)
+    second_quiz = _line(text, "id: numbers-and-dates")
+    assert positions.find(("quizzes", 1, "nowhere")) == (second_quiz, 5)
+    assert positions.find(()) == (_line(text, "id: riverside-library"), 1)
 
 
 def test_the_same_bank_id_in_two_files_is_a_problem_in_the_second(tmp_path: Path) -> None:

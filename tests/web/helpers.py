@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from flask import Flask
@@ -69,7 +70,7 @@ def correct_form(question) -> dict:
         return {"answer": f"{question.answer:g}"}
     if kind == "date":
         month_day = str(question.answer)[-5:]
-        months = "January February March April May June July August September October November December".split()
+        months = [dt.date(2000, m, 1).strftime("%B") for m in range(1, 13)]
         text = f"{int(month_day[3:])} {months[int(month_day[:2]) - 1]}"
         if question.has_year:
             text += f" {str(question.answer)[:4]}"

@@ -1,0 +1,141 @@
+"""Sign-up, log-in, log-out, classes and join codes, and the error pages."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from quizapp.db import session_scope
+from quizapp.models import Membership, User
+from tests.conftest import PASSWORD
+
+
+def signup(browser, username: str, role: str = "student", password: str = PASSWORD):
+    return browser.post(
+        "/signup",
+        {
+            "username": username,
+            "display_name": username.title(),
+            "password": password,
+            "confirm": password,
+            "role": role,
+        },
+    )
+
+
+def test_signup_logs_in_and_stores_only_a_password_hash(app, browser):
+    response = signup(browser, "Amira")
+    assert response.status_code == 302
+    assert "Log out" in browser.get("/").get_data(as_text=True)
+    with session_scope(app) as session:
+        user = session.scalar(select(User).where(User.username == "amira"))
+        assert user.role == "student"
+        assert PASSWORD not in user.password_hash
+        assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_signup_refuses_a_taken_username_and_mismatched_passwords(browser, create_user):
+    _, taken = create_user()
+    html = signup(browser, taken).get_data(as_text=True)
+    assert "is taken" in html
+    mismatch = browser.post(
+        "/signup",
+        {
+            "username": "newbie",
+            "display_name": "N",
+            "password": "aaaaaaaa1",
+            "confirm": "bbbbbbbb2",
+            "role": "student",
+        },
+    )
+    assert mismatch.status_code == 200 and "The passwords differ." in mismatch.get_data(
+        as_text=True
+    )
+
+
+def test_signup_refuses_an_unknown_role(browser):
+    response = signup(browser, "sneaky", role="admin")
+    assert response.status_code == 200
+    assert "Not a valid choice" in response.get_data(as_text=True)
+
+
+def test_login_with_a_wrong_password_is_refused(browser, create_user):
+    _, username = create_user()
+    response = browser.post("/login", {"username": username, "password": "wrong password"})
+    assert "Unknown username or wrong password." in response.get_data(as_text=True)
+    assert "Log out" not in browser.get("/").get_data(as_text=True)
+
+
+def test_login_never_redirects_off_site(browser, create_user):
+    _, username = create_user()
+    response = browser.post(
+        "/login?next=https://evil.example/", {"username": username, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_logout_needs_a_post_with_csrf(browser, create_user):
+    _, username = create_user()
+    browser.login(username)
+    assert browser.get("/logout").status_code == 405
+    assert browser.client.post("/logout").status_code == 400
+    browser.post("/logout")
+    assert "Log in" in browser.get("/").get_data(as_text=True)
+
+
+def test_pages_that_need_an_account_redirect_to_login(client):
+    for path in ("/progress", "/classes/"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_teacher_creates_a_class_and_a_student_joins_with_its_code(app, make_browser, create_user):
+    teacher, student = make_browser(), make_browser()
+    teacher.login(create_user("teacher")[1])
+    student_id, student_name = create_user()
+    student.login(student_name)
+    created = teacher.post("/classes/new", {"name": "Civics 9B"})
+    page = teacher.get(created.headers["Location"]).get_data(as_text=True)
+    code = re.search(r'<p class="join-code-big"><code>(\w+)</code>', page).group(1)
+    assert len(code) == 6
+    joined = student.post("/classes/join", {"code": f" {code.lower()[:3]} {code.lower()[3:]} "})
+    assert joined.status_code == 302
+    assert "Civics 9B" in student.get("/classes/").get_data(as_text=True)
+    roster = teacher.get(created.headers["Location"]).get_data(as_text=True)
+    assert student_name in roster
+    with session_scope(app) as session:
+        assert session.scalar(select(Membership).where(Membership.student_id == student_id))
+
+
+def test_a_wrong_join_code_gets_a_clear_message(browser, create_user):
+    browser.login(create_user()[1])
+    html = browser.post("/classes/join", {"code": "ZZZZZZ"}).get_data(as_text=True)
+    assert "No open class has that join code" in html
+
+
+def test_students_cannot_create_classes_nor_see_a_class_page(app, browser, create_user):
+    browser.login(create_user()[1])
+    assert browser.post("/classes/new", {"name": "Mine"}).status_code == 403
+    assert browser.get("/classes/1").status_code == 403
+
+
+def test_a_teacher_cannot_open_another_teachers_class(make_browser, create_user):
+    first, second = make_browser(), make_browser()
+    first.login(create_user("teacher")[1])
+    second.login(create_user("teacher")[1])
+    location = first.post("/classes/new", {"name": "Mine"}).headers["Location"]
+    assert second.get(location).status_code == 403
+
+
+def test_error_pages_are_plain_pages_without_tracebacks(client):
+    response = client.get("/no/such/page")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Page not found" in html and "Traceback" not in html
+
+
+def test_security_headers_are_sent(client):
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
