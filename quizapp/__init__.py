@@ -14,7 +14,10 @@ from quizapp.paths import static_dir, templates_dir
 log = logging.getLogger(__name__)
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+def create_app(
+    test_config: dict[str, Any] | None = None, overrides: dict[str, Any] | None = None
+) -> Flask:
+    """The app. `test_config` replaces the environment; `overrides` are applied on top of it."""
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -28,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(settings.from_environment(os.environ))
     else:
         app.config.update(test_config)
+    app.config.update(overrides or {})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"]

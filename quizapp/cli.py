@@ -86,5 +86,77 @@ def _problems_of(item: LoadedBank) -> list[Problem]:
     return item.problems or [Problem(str(item.path), 1, 1, "the bank could not be loaded")]
 
 
+def _app(**overrides: object) -> Flask:
+    from quizapp import create_app
+
+    return create_app(overrides=overrides)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+def serve(host: str, port: int) -> None:
+    """Run the app: migrate the database, import the banks, and serve.
+
+    For a classroom laptop. On a server, run gunicorn (see the README).
+    """
+    from werkzeug.serving import run_simple
+
+    app = _app()
+    click.echo(f"quizapp is ready: open http://{host}:{port}/ in a browser (Ctrl+C stops it).")
+    click.echo(f"Database: {app.config['DATABASE_URL']}")
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def import_banks(paths: tuple[Path, ...]) -> None:
+    """Import banks into the database (default: the questions folder).
+
+    A bank that fails validation is not imported; the others are.
+    """
+    from quizapp.db import session_scope
+    from quizapp.services.banks import import_paths
+
+    app = _app(IMPORT_ON_START=False)
+    folders = list(paths) or [Path(app.config["QUESTIONS_DIR"] or questions_dir())]
+    with session_scope(app) as session:
+        reports, failed = import_paths(session, folders)
+    for report in reports:
+        click.echo(report.summary())
+    for item in failed:
+        for problem in _problems_of(item):
+            click.echo(str(dataclasses.replace(problem, file=_shown_path(problem.file))))
+    if failed:
+        raise SystemExit(1)
+
+
+@main.group()
+def db() -> None:
+    """Database schema migrations."""
+
+
+@db.command()
+@click.argument("revision", default="head")
+def upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    from quizapp import migrate
+
+    app = _app(MIGRATE_ON_START=False, IMPORT_ON_START=False)
+    migrate.upgrade(app.config["DATABASE_URL"], revision)
+    click.echo(f"Database at {revision}: {app.config['DATABASE_URL']}")
+
+
+@db.command()
+@click.argument("revision")
+def downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION ("base" removes every table)."""
+    from quizapp import migrate
+
+    app = _app(MIGRATE_ON_START=False, IMPORT_ON_START=False)
+    migrate.downgrade(app.config["DATABASE_URL"], revision)
+    click.echo(f"Database at {revision}.")
+
+
 if __name__ == "__main__":
     main()

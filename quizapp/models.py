@@ -73,6 +73,8 @@ class Classroom(Base):
     teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     join_code: Mapped[str] = mapped_column(String(12), unique=True)
     leaderboard_mode: Mapped[str] = mapped_column(String(10), default="all")
+    # The secret in the address of the public big-screen leaderboard; None until a teacher asks.
+    screen_token: Mapped[str | None] = mapped_column(String(43), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime, default=utcnow)
     archived_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime)
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: e179290092d3
+Revision ID: 6c1ece121f3d
 Revises:
-Create Date: 2026-11-25 16:42:49.358943
+Create Date: 2026-11-25 16:47:21.860048
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "e179290092d3"
+revision: str = "6c1ece121f3d"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column("teacher_id", sa.Integer(), nullable=False),
         sa.Column("join_code", sa.String(length=12), nullable=False),
         sa.Column("leaderboard_mode", sa.String(length=10), nullable=False),
+        sa.Column("screen_token", sa.String(length=43), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("archived_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -67,6 +68,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("join_code"),
+        sa.UniqueConstraint("screen_token"),
     )
     with op.batch_alter_table("classes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_classes_teacher_id"), ["teacher_id"], unique=False)

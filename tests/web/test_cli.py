@@ -1,0 +1,55 @@
+"""The `quizapp` command's app-side commands: db upgrade, import and serve."""
+
+from __future__ import annotations
+
+import shutil
+
+from click.testing import CliRunner
+from sqlalchemy import create_engine, inspect, text
+
+from quizapp.cli import main
+from tests.conftest import ALL_TYPES_BANK
+
+
+def env_for(tmp_path) -> dict[str, str]:
+    return {
+        "QUIZAPP_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "QUIZAPP_SECRET_KEY": "cli-test",
+    }
+
+
+def test_db_upgrade_creates_the_schema(tmp_path):
+    result = CliRunner().invoke(main, ["db", "upgrade"], env=env_for(tmp_path))
+    assert result.exit_code == 0, result.output
+    engine = create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    assert "attempts" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_import_loads_valid_banks_and_reports_broken_ones(tmp_path):
+    folder = tmp_path / "banks"
+    shutil.copytree(ALL_TYPES_BANK, folder)
+    (folder / "broken.yaml").write_text("id: broken\nquestions: [\n", encoding="utf-8")
+    env = {**env_for(tmp_path), "QUIZAPP_QUESTIONS_DIR": str(folder)}
+    result = CliRunner().invoke(main, ["import", str(folder)], env=env)
+    assert result.exit_code == 1
+    assert "riverside-library: imported" in result.output
+    assert "broken.yaml:3:1:" in result.output
+    engine = create_engine(env["QUIZAPP_DATABASE_URL"])
+    with engine.connect() as connection:
+        slugs = connection.execute(text("SELECT slug FROM banks")).scalars().all()
+    engine.dispose()
+    assert slugs == ["riverside-library"]
+
+
+def test_serve_starts_the_app_on_the_given_address(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        "werkzeug.serving.run_simple", lambda host, port, app, **kw: calls.append((host, port, app))
+    )
+    result = CliRunner().invoke(main, ["serve", "--port", "5099"], env=env_for(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:5099/" in result.output
+    host, port, app = calls[0]
+    assert (host, port) == ("127.0.0.1", 5099)
+    assert "Turkish drones" in app.test_client().get("/").get_data(as_text=True)
