@@ -57,12 +57,20 @@ class LoadedBank:
         return self.bank is not None and not self.problems
 
 
-def load_bank_text(content: str | bytes, filename: str, base_dir: Path | None = None) -> LoadedBank:
+def load_bank_text(
+    content: str | bytes,
+    filename: str,
+    base_dir: Path | None = None,
+    source_text_override: str | None = None,
+) -> LoadedBank:
     """Read and validate a bank from its text or bytes.
 
     `filename` names the file in problems. `base_dir` is where the bank's
     `source.text` is looked for (the bank's folder, or the questions folder for
     an upload); without it the article and the questions' sources are not checked.
+    `source_text_override` is the article's text itself, given instead of the file
+    that `source.text` names (an article uploaded beside a bank): the questions'
+    sources are then checked against it, and `base_dir` is not read.
     """
     path = Path(filename)
     try:
@@ -89,7 +97,7 @@ def load_bank_text(content: str | bytes, filename: str, base_dir: Path | None = 
         bank = Bank.model_validate(data)
     except ValidationError as error:
         issues += describe_errors(error.errors(include_url=False), data)
-    article, article_name, issue = _article(data, base_dir)
+    article, article_name, issue = _article(data, base_dir, source_text_override)
     if issue is not None:
         issues.append(issue)
     if article is not None:
@@ -125,11 +133,15 @@ def _decoded(content: str | bytes) -> str:
 
 
 def _article(
-    data: dict[str, Any], base_dir: Path | None
+    data: dict[str, Any], base_dir: Path | None, override: str | None = None
 ) -> tuple[Article | None, str, Issue | None]:
     source = data.get("source")
     written = source.get("text") if isinstance(source, dict) else None
-    if base_dir is None or not isinstance(written, str) or not written.strip():
+    if not isinstance(written, str) or not written.strip():
+        return None, "", None
+    if override is not None:
+        return Article(override.removeprefix("\ufeff")), written, None
+    if base_dir is None:
         return None, "", None
     try:
         return read_article(written, base_dir), written, None

@@ -1,0 +1,68 @@
+"""Assignments: which attempts count, a learner's status on an assignment, and the average.
+
+The gradebook, the CSV export and a student's home page all read these rules, and the
+gradebook page shows their sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from statistics import fmean
+
+UPCOMING = "upcoming"
+TO_DO = "to do"
+MISSING = "missing"
+DONE = "done"
+LATE = "late"
+
+COUNTING_RULE = (
+    "An assignment counts the attempts submitted from the moment it opens: its open date, "
+    "or the moment it was assigned if it has none. Earlier attempts are practice. A quiz "
+    "can be practised before its open date."
+)
+STATUS_RULE = (
+    "Done: an attempt was submitted by the due date (or there is none). Late: the first "
+    "attempt came after the due date. Missing: the due date has passed with no attempt."
+)
+AVERAGE_RULE = (
+    "The average is the mean of the assignment scores; a missing assignment counts as 0, "
+    "and one that is not yet due and not yet done is left out."
+)
+
+
+def counts_from(opens_at: datetime | None, assigned_at: datetime) -> datetime:
+    """The moment from which submitted attempts count for the assignment."""
+    return opens_at if opens_at is not None else assigned_at
+
+
+def status(
+    first_submitted_at: datetime | None,
+    opens_at: datetime | None,
+    due_at: datetime | None,
+    now: datetime,
+) -> str:
+    """A learner's status on an assignment, from their first counted submission.
+
+    `first_submitted_at` is the earliest attempt that counts (see `counts_from`), or None.
+    """
+    if first_submitted_at is not None:
+        if due_at is not None and first_submitted_at > due_at:
+            return LATE
+        return DONE
+    if due_at is not None and now > due_at:
+        return MISSING
+    if opens_at is not None and now < opens_at:
+        return UPCOMING
+    return TO_DO
+
+
+def average(cells: Iterable[tuple[str, float | None]]) -> float | None:
+    """The mean of (status, score) cells under `AVERAGE_RULE`; None when nothing counts."""
+    counted = []
+    for cell_status, score in cells:
+        if cell_status == MISSING:
+            counted.append(0.0)
+        elif score is not None:
+            counted.append(score)
+    return fmean(counted) if counted else None
