@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from quizapp.core import grading
@@ -300,3 +300,19 @@ def review(session: Session, attempt: Attempt) -> list[ReviewItem]:
             )
         )
     return items
+
+
+GUEST_ATTEMPTS_KEPT = dt.timedelta(days=1)
+
+
+def purge_guest_attempts(session: Session, now: dt.datetime) -> int:
+    """Delete guests' attempts older than a day: a guest's result lives only for their visit."""
+    old = select(Attempt.id).where(
+        Attempt.user_id.is_(None), Attempt.started_at < now - GUEST_ATTEMPTS_KEPT
+    )
+    ids = list(session.scalars(old))
+    if ids:
+        session.execute(delete(Response).where(Response.attempt_id.in_(ids)))
+        session.execute(delete(Attempt).where(Attempt.id.in_(ids)))
+        session.flush()
+    return len(ids)

@@ -21,6 +21,7 @@ from quizapp import db
 from quizapp.core import grading
 from quizapp.models import Attempt, utcnow
 from quizapp.services import attempts as service
+from quizapp.services.catalog import quiz_question_count
 from quizapp.services.content import question_of, quiz_of
 from quizapp.services.errors import UserError
 from quizapp.web.answers import answer_from_form, form_values, typed_values
@@ -45,8 +46,6 @@ def intro(quiz_id: int):
     settings = quiz_of(quiz)
     who = taker()
     versions = service.current_versions(db_session, quiz.bank_id)
-    from quizapp.services.catalog import quiz_question_count
-
     count = quiz_question_count(settings, [question_of(v) for v in versions])
     used = service.submitted_count(db_session, quiz, who)
     return render_template(
@@ -154,8 +153,7 @@ def question(attempt_id: int, number: int):
             settings=settings,
             number=number,
             total=len(attempt.question_order),
-            answered=len(responses)
-            + (1 if response is not None and version.id not in responses else 0),
+            answered=len(service.responses_of(db_session, attempt)),
             question=question,
             options=_options(question, order),
             values=values,

@@ -369,3 +369,22 @@ def test_progress_page_shows_attempts_mastery_and_missed_questions(app, browser,
     assert re.search(r"<td>numbers</td><td>1 / 1</td>", html)
     assert "On which day of the week did the library reopen?" in html
     assert "missed 1 of 1 time" in html
+
+
+def test_guest_attempts_are_purged_after_a_day_and_accounts_keep_theirs(
+    app, browser, make_browser, create_user
+):
+    from quizapp.models import utcnow
+    from quizapp.services.attempts import purge_guest_attempts
+
+    quiz = quiz_id(app, LIBRARY_BANK, "key-facts")
+    guest_attempt = take_all_correct(app, browser, quiz)
+    member = make_browser()
+    member.login(create_user()[1])
+    kept = take_all_correct(app, member, quiz)
+    with session_scope(app) as session:
+        assert purge_guest_attempts(session, utcnow()) == 0
+        assert purge_guest_attempts(session, utcnow() + dt.timedelta(days=2)) == 1
+    with session_scope(app) as session:
+        assert session.get(Attempt, guest_attempt) is None
+        assert session.get(Attempt, kept) is not None
