@@ -27,6 +27,7 @@ from quizapp.core.bank.loader import (
     load_banks,
 )
 from quizapp.core.bank.schema import QUESTION_TYPES
+from quizapp.core.bank.sources import Article
 from quizapp.core.bank.yamlpos import Positions, read_yaml
 
 DATA = Path(__file__).parents[1] / "data"
@@ -252,6 +253,25 @@ def test_question_type_that_is_not_text() -> None:
     ]
 
 
+def test_article_finds_passages_up_to_whitespace() -> None:
+    article = Article("A title\nThe quick brown fox jumps.  It said “no.” Then\nit slept.\n")
+    assert article.sentences == [
+        "A title",
+        "The quick brown fox jumps.",
+        "It said “no.”",
+        "Then",
+        "it slept.",
+    ]
+    assert article.contains("The quick  brown\nfox jumps.")
+    assert article.contains("uick brown fo")
+    assert article.contains("jumps. It said")
+    assert article.contains("Then it slept.")
+    assert not article.contains("The quick red fox jumps.")
+    assert not article.contains("the quick brown fox")
+    assert article.closest("The quick red fox jumps.") == "The quick brown fox jumps."
+    assert article.closest("Something else entirely") is None
+
+
 def test_byte_order_mark_is_tolerated() -> None:
     assert load_bank_text(codecs.BOM_UTF8 + _valid_text().encode(), "bom.yaml", VALID).ok
     assert load_bank_text("\ufeff" + _valid_text(), "bom.yaml", VALID).ok
@@ -379,9 +399,16 @@ plain_data = st.recursive(
 )
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes a value seen twice twice, rather than as an anchor and an alias."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 @given(plain_data, st.sampled_from([None, False, True]))
 def test_any_dumped_data_reads_back_as_safe_load_reads_it(value: object, flow: bool) -> None:
-    text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True)
+    text = yaml.dump(value, Dumper=_NoAliasDumper, default_flow_style=flow, allow_unicode=True)
     data, problems, _ = read_yaml(text, "dump.yaml")
     assert problems == []
     assert data == yaml.safe_load(text)

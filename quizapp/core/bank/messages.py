@@ -51,12 +51,19 @@ _KIND_OF_ERROR = {
 def describe_errors(errors: list[dict[str, Any]], data: Any) -> list[Issue]:
     """One issue per error, except that alternatives of a union are told as one."""
     located = [_locate(error, data) for error in errors]
-    informative = [path for error, path, via_union in located if via_union and not _mismatch(error)]
+    # Where an alternative says something more precise than "wrong type" (an empty item
+    # of the list alternative, say), the other alternatives' "wrong type" is left out.
+    explained = {
+        path[:end]
+        for error, path, via_union in located
+        if via_union and not _mismatch(error)
+        for end in range(len(path) + 1)
+    }
     issues: list[Issue] = []
     mismatches: dict[DataPath, list[dict[str, Any]]] = {}
     for error, path, via_union in located:
         if via_union and _mismatch(error):
-            if not any(other[: len(path)] == path for other in informative):
+            if path not in explained:
                 mismatches.setdefault(path, []).append(error)
             continue
         issues.append(_issue(error, path, data))

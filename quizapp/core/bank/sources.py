@@ -10,6 +10,7 @@ from quizapp.core.bank.files import Unreadable, decode_utf8, read_bytes
 
 MAX_SOURCE_BYTES = 10 * 1024 * 1024
 
+_WORD = re.compile(r"\w+")
 # A sentence ends at . ! ? or …, perhaps followed by a closing quote or bracket.
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’»)\]])) ")
 
@@ -33,6 +34,8 @@ class Article:
             if sentence
         ]
         self._sentence_set = set(self.sentences)
+        self._sentences_by_word: dict[str, list[int]] | None = None
+        self._words: set[str] | None = None
 
     def contains(self, passage: str) -> bool:
         """Whether the passage is in the article, up to whitespace.
@@ -41,12 +44,39 @@ class Article:
         (part of a sentence, or two) is searched for in the whole text.
         """
         passage = fold(passage)
-        return passage in self._sentence_set or passage in self._folded
+        if passage in self._sentence_set:
+            return True
+        # A word inside the passage that the article never uses rules it out at once.
+        if self._words is None:
+            self._words = set(_WORD.findall(self._folded))
+        if not self._words.issuperset(_WORD.findall(passage)[1:-1]):
+            return False
+        return passage in self._folded
 
     def closest(self, passage: str) -> str | None:
-        """The article's sentence most like the passage, if one is reasonably close."""
-        close = difflib.get_close_matches(fold(passage), self.sentences, n=1, cutoff=0.6)
+        """The article's sentence most like the passage, if one is reasonably close.
+
+        difflib is slow over thousands of sentences, so only the few that share
+        the most (and the rarest) words with the passage are compared.
+        """
+        passage = fold(passage)
+        close = difflib.get_close_matches(passage, self._candidates(passage), n=1, cutoff=0.6)
         return close[0] if close else None
+
+    def _candidates(self, passage: str, keep: int = 8) -> list[str]:
+        if self._sentences_by_word is None:
+            self._sentences_by_word = {}
+            for number, sentence in enumerate(self.sentences):
+                for word in set(_WORD.findall(sentence.lower())):
+                    self._sentences_by_word.setdefault(word, []).append(number)
+        index = self._sentences_by_word
+        scores: dict[int, float] = {}
+        for word in set(_WORD.findall(passage.lower())):
+            numbers = index.get(word, ())
+            for number in numbers:
+                scores[number] = scores.get(number, 0.0) + 1.0 / len(numbers)
+        best = sorted(scores, key=scores.__getitem__, reverse=True)[:keep]
+        return [self.sentences[number] for number in best]
 
 
 def read_article(written: str, base_dir: Path) -> Article:

@@ -147,7 +147,7 @@ def _pos(mark: Any) -> tuple[int, int]:
 
 
 def _key_problem(key: Any, written: str | None) -> str:
-    if key == "<<":
+    if key == "<<" and written == "<<":
         return "merge keys (<<) are not allowed in a bank"
     if written is None:
         return f"a key must be text, not {shown(key)}"
@@ -263,7 +263,11 @@ def _construct(parser: Any, report: Any) -> tuple[Any, list, list]:
 
         if is_map:
             if key is _NO_KEY:
-                if value.__class__ is str and value not in container and value != "<<":
+                if (
+                    value.__class__ is str
+                    and value not in container
+                    and (value != "<<" or not event.implicit[0])
+                ):
                     key = value
                 else:
                     mark = start_mark if isinstance(value, list | dict) else event.start_mark
