@@ -1,0 +1,435 @@
+"""Class leaderboards: overall and per quiz, for this week and for all time.
+
+Each board is computed by one aggregate query (the best attempt per learner and quiz is
+picked in the database by a window function) and ranked by `core.scoring.rank`. Overall
+boards add one more grouped query for the flashcard review streaks.
+
+Standings are kept for a short while in a small in-process cache, as CTFd keeps its
+scoreboard: a projector polling every few seconds, or thirty students reloading at once,
+cost one query per board and period. Submitting an attempt forgets every cached board
+(`standings_changed`, called by `attempts.submit_attempt`), so a new score shows at once in
+this process; other processes of a multi-worker server catch up when their entry expires.
+Streak points, a removed student and the teacher's time zone also wait for the expiry.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import ColumnElement, Float, cast, event, extract, func, or_, select, type_coerce
+from sqlalchemy.orm import Session
+
+from quizapp.core.scheduling import day_bounds, local_day, study_streak
+from quizapp.core.scoring import (
+    LEADERBOARD_MODES,
+    STREAK_CAP_DAYS,
+    Entry,
+    RankedEntry,
+    overall_points,
+    rank,
+    visible_leaderboard,
+)
+from quizapp.models import (
+    Assignment,
+    Attempt,
+    BankRecord,
+    Classroom,
+    Membership,
+    QuizRecord,
+    ReviewLogRecord,
+    User,
+)
+from quizapp.services.errors import Forbidden, NotFound
+
+PERIODS = {"week": "This week", "all": "All time"}
+OVERALL = "overall"
+CACHE_SECONDS = 30.0
+
+NO_FINISH = datetime(1970, 1, 1, tzinfo=UTC)
+"""The finish of a learner whose overall points are all streak points (no quiz counted)."""
+
+_NOBODY = 0
+"""A viewer id no learner has (ids start at 1): the public screen has no row of its own."""
+
+
+@dataclass(frozen=True)
+class Standing(RankedEntry):
+    """A ranked row with what its score is made of.
+
+    `score` is the points the board ranks by: overall points, or the points of the best
+    attempt on a quiz board. `quizzes` is how many quizzes (attempts) were counted.
+    """
+
+    quiz_points: float = 0.0
+    streak_days: int = 0
+    quizzes: int = 0
+    percentage: float | None = None
+
+
+@dataclass(frozen=True)
+class Board:
+    class_id: int
+    quiz_id: int | None
+    period: str
+    since: datetime | None
+    zone: tzinfo
+    rows: tuple[Standing, ...]
+
+    @property
+    def is_overall(self) -> bool:
+        return self.quiz_id is None
+
+    def own(self, learner_id: int) -> Standing | None:
+        return next((row for row in self.rows if row.learner_id == learner_id), None)
+
+    def visible_to(self, viewer_id: int | None, mode: str) -> list[Standing]:
+        """The rows a viewer may see: a student passes their id, a teacher None."""
+        return visible_leaderboard(self.rows, viewer_id, mode)  # type: ignore[return-value]
+
+    def on_screen(self, mode: str) -> list[Standing]:
+        """The rows the public big screen shows: all, the top 10, or none when hidden."""
+        return self.visible_to(_NOBODY, mode)
+
+
+# Who may see what
+
+
+def class_for_viewer(session: Session, class_id: int, user: User) -> tuple[Classroom, int | None]:
+    """The class and the viewer id to pass to `Board.visible_to`.
+
+    Its teacher sees every row (None); an active member sees what the class's mode allows
+    (their own id); anyone else is refused.
+    """
+    classroom = session.get(Classroom, class_id)
+    if classroom is None:
+        raise NotFound("There is no such class.")
+    if classroom.teacher_id == user.id:
+        return classroom, None
+    member = session.scalar(
+        select(Membership.id).where(
+            Membership.class_id == class_id,
+            Membership.student_id == user.id,
+            Membership.removed_at.is_(None),
+        )
+    )
+    if member is None:
+        raise Forbidden("This leaderboard belongs to a class you are not in.")
+    return classroom, user.id
+
+
+def class_for_screen(session: Session, token: str) -> Classroom:
+    classroom = session.scalar(select(Classroom).where(Classroom.screen_token == token))
+    if classroom is None or classroom.archived_at is not None:
+        raise NotFound(
+            "This big-screen link does not work (any more). Ask the teacher for the new one."
+        )
+    return classroom
+
+
+def set_mode(classroom: Classroom, mode: str) -> None:
+    if mode not in LEADERBOARD_MODES:
+        raise ValueError(f"unknown leaderboard mode {mode!r}")
+    classroom.leaderboard_mode = mode
+
+
+def new_screen_token(session: Session, classroom: Classroom) -> str:
+    """Give the class a new big-screen address; the old one stops working."""
+    classroom.screen_token = secrets.token_urlsafe(32)
+    session.flush()
+    return classroom.screen_token
+
+
+@dataclass(frozen=True)
+class QuizChoice:
+    id: int
+    title: str
+    bank_title: str
+
+
+def quizzes_of(session: Session, class_id: int) -> list[QuizChoice]:
+    """Quizzes with a board in this class: assigned to it, or taken by one of its students."""
+    taken = (
+        select(Attempt.quiz_id)
+        .join(Membership, Membership.student_id == Attempt.user_id)
+        .where(
+            Membership.class_id == class_id,
+            Membership.removed_at.is_(None),
+            Attempt.submitted_at.is_not(None),
+            Attempt.preview.is_(False),
+        )
+    )
+    assigned = select(Assignment.quiz_id).where(
+        Assignment.class_id == class_id, Assignment.archived_at.is_(None)
+    )
+    rows = session.execute(
+        select(QuizRecord.id, QuizRecord.title, BankRecord.title)
+        .join(BankRecord, BankRecord.id == QuizRecord.bank_id)
+        .where(or_(QuizRecord.id.in_(taken), QuizRecord.id.in_(assigned)))
+        .order_by(BankRecord.title, QuizRecord.position, QuizRecord.title)
+    )
+    return [QuizChoice(quiz_id, title, bank_title) for quiz_id, title, bank_title in rows]
+
+
+def get_quiz(session: Session, quiz_id: int) -> QuizRecord:
+    quiz = session.get(QuizRecord, quiz_id)
+    if quiz is None:
+        raise NotFound("There is no such quiz.")
+    return quiz
+
+
+# Periods and time zones
+
+
+def zone_of(name: str | None) -> tzinfo:
+    """The named time zone; UTC when it is missing or unknown."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def week_start(now: datetime, zone: tzinfo) -> datetime:
+    """Monday 00:00 of the current week in `zone`, as a UTC instant."""
+    today = local_day(now, zone)
+    return day_bounds(today - timedelta(days=today.weekday()), zone)[0]
+
+
+def period_start(period: str, now: datetime, zone: tzinfo) -> datetime | None:
+    if period not in PERIODS:
+        raise ValueError(f"unknown period {period!r}")
+    return week_start(now, zone) if period == "week" else None
+
+
+# Standings, cached
+
+_cache: dict[tuple[Any, ...], tuple[float, Board]] = {}
+_cache_lock = threading.Lock()
+
+
+def forget_standings() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def standings_changed(session: Session) -> None:
+    """Forget the cached boards now, and again when this session commits.
+
+    The second time matters: a board computed by another request between now and the
+    commit cannot see the new attempt yet, and would otherwise stay cached.
+    """
+    forget_standings()
+    event.listen(session, "after_commit", lambda _session: forget_standings(), once=True)
+
+
+def standings(
+    session: Session,
+    classroom: Classroom,
+    quiz_id: int | None,
+    period: str,
+    now: datetime,
+    *,
+    cache_seconds: float = CACHE_SECONDS,
+) -> Board:
+    """The ranked board of a class: overall (`quiz_id` None) or of one quiz, for a period.
+
+    A week starts on Monday at 00:00 in the teacher's time zone.
+    """
+    key = (str(session.get_bind().url), classroom.id, quiz_id, period)
+    if cache_seconds > 0:
+        with _cache_lock:
+            cached = _cache.get(key)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+    zone = zone_of(classroom.teacher.timezone)
+    since = period_start(period, now, zone)
+    if quiz_id is None:
+        rows = _overall(session, classroom.id, since, now)
+    else:
+        rows = _per_quiz(session, classroom.id, quiz_id, since)
+    board = Board(classroom.id, quiz_id, period, since, zone, tuple(rows))
+    if cache_seconds > 0:
+        with _cache_lock:
+            _cache[key] = (time.monotonic() + cache_seconds, board)
+    return board
+
+
+# The queries
+
+
+def _seconds(session: Session, start: Any, end: Any) -> ColumnElement[Any]:
+    """The seconds from `start` to `end`, computed by the database (SQLite or PostgreSQL)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return type_coerce((func.julianday(end) - func.julianday(start)) * 86400.0, Float)
+    return cast(extract("epoch", end - start), Float)
+
+
+def _ms(seconds: Any) -> float:
+    """Seconds to the millisecond: SQLite's julianday arithmetic is off by some microseconds,
+    and times equal to the millisecond must tie."""
+    return round(float(seconds or 0), 3)
+
+
+def _best_attempts(session: Session, class_id: int, since: datetime | None, quiz_id: int | None):
+    """Submitted, non-preview attempts of the class's active students, numbered per student
+    and quiz from the best: most points, then shortest, then earliest finished (`place` 1)."""
+    seconds = _seconds(session, Attempt.started_at, Attempt.submitted_at)
+    place = func.row_number().over(
+        partition_by=(Attempt.user_id, Attempt.quiz_id),
+        order_by=(Attempt.points.desc(), seconds, Attempt.submitted_at, Attempt.id),
+    )
+    query = (
+        select(
+            Attempt.user_id,
+            Attempt.quiz_id,
+            Attempt.points,
+            Attempt.percentage,
+            Attempt.submitted_at,
+            seconds.label("seconds"),
+            place.label("place"),
+        )
+        .join(Membership, Membership.student_id == Attempt.user_id)
+        .where(
+            Membership.class_id == class_id,
+            Membership.removed_at.is_(None),
+            Attempt.submitted_at.is_not(None),
+            Attempt.preview.is_(False),
+        )
+    )
+    if since is not None:
+        query = query.where(Attempt.submitted_at >= since)
+    if quiz_id is not None:
+        query = query.where(Attempt.quiz_id == quiz_id)
+    return query.subquery("ranked_attempts")
+
+
+def _per_quiz(
+    session: Session, class_id: int, quiz_id: int, since: datetime | None
+) -> list[Standing]:
+    best = _best_attempts(session, class_id, since, quiz_id)
+    rows = session.execute(
+        select(
+            User.id,
+            User.display_name,
+            best.c.points,
+            best.c.percentage,
+            best.c.seconds,
+            best.c.submitted_at,
+        )
+        .join(best, best.c.user_id == User.id)
+        .where(best.c.place == 1)
+    ).all()
+    details = {}
+    entries = []
+    for user_id, name, points, percentage, seconds, finished in rows:
+        entries.append(Entry(user_id, name, float(points), _ms(seconds), finished))
+        details[user_id] = {"quiz_points": float(points), "quizzes": 1, "percentage": percentage}
+    return _standings(entries, details)
+
+
+def _overall(session: Session, class_id: int, since: datetime | None, now: datetime):
+    best = _best_attempts(session, class_id, since, None)
+    quiz_rows = session.execute(
+        select(
+            User.id,
+            User.display_name,
+            func.sum(best.c.points),
+            func.sum(best.c.seconds),
+            func.max(best.c.submitted_at),
+            func.count(),
+        )
+        .join(best, best.c.user_id == User.id)
+        .where(best.c.place == 1)
+        .group_by(User.id, User.display_name)
+    ).all()
+    names: dict[int, str] = {}
+    quiz_totals: dict[int, tuple[float, float, datetime, int]] = {}
+    for user_id, name, points, seconds, finished, count in quiz_rows:
+        names[user_id] = name
+        quiz_totals[user_id] = (float(points), _ms(seconds), finished, count)
+    streaks = _streaks(session, class_id, since, now, names)
+
+    entries = []
+    details = {}
+    for user_id, name in names.items():
+        quiz_points, seconds, finished, count = quiz_totals.get(user_id, (0.0, 0.0, NO_FINISH, 0))
+        streak = min(streaks.get(user_id, 0), STREAK_CAP_DAYS)
+        if not count and not streak:
+            continue
+        entries.append(Entry(user_id, name, overall_points(quiz_points, streak), seconds, finished))
+        details[user_id] = {"quiz_points": quiz_points, "streak_days": streak, "quizzes": count}
+    return _standings(entries, details)
+
+
+def _streaks(
+    session: Session,
+    class_id: int,
+    since: datetime | None,
+    now: datetime,
+    names: dict[int, str],
+) -> dict[int, int]:
+    """Each active student's current flashcard review streak (in their own time zone),
+    counting only days since `since`; fills `names` with students who have reviews but no
+    quiz. Cards rated by a quiz's wrong answers (source "quiz") are not flashcard study.
+
+    Only the last STREAK_CAP_DAYS + 2 days are read (longer streaks earn no more), and
+    reviews are grouped by student and UTC hour, keeping the first and last of each hour.
+    That is enough to know every local day with a review in any time zone: a local
+    midnight splits an hour at most once, so if reviews lie on both sides of it, the first
+    is on one side and the last on the other.
+    """
+    start = now - timedelta(days=STREAK_CAP_DAYS + 2)
+    if since is not None:
+        start = max(start, since)
+    moment = ReviewLogRecord.reviewed_at
+    hour = [extract(part, moment) for part in ("year", "month", "day", "hour")]
+    rows = session.execute(
+        select(
+            User.id,
+            User.display_name,
+            User.timezone,
+            func.min(moment),
+            func.max(moment),
+        )
+        .join(ReviewLogRecord, ReviewLogRecord.user_id == User.id)
+        .join(Membership, Membership.student_id == User.id)
+        .where(
+            Membership.class_id == class_id,
+            Membership.removed_at.is_(None),
+            ReviewLogRecord.source == "review",
+            moment >= start,
+            moment <= now,
+        )
+        .group_by(User.id, User.display_name, User.timezone, *hour)
+    ).all()
+    moments: dict[int, list[datetime]] = defaultdict(list)
+    zones: dict[int, str] = {}
+    for user_id, name, zone, first, last in rows:
+        names.setdefault(user_id, name)
+        zones[user_id] = zone
+        moments[user_id] += [first, last]
+    return {
+        user_id: study_streak(reviewed, now, zone_of(zones[user_id]))
+        for user_id, reviewed in moments.items()
+    }
+
+
+def _standings(entries: list[Entry], details: dict[int, dict[str, Any]]) -> list[Standing]:
+    return [
+        Standing(
+            learner_id=row.learner_id,
+            name=row.name,
+            score=row.score,
+            time_seconds=row.time_seconds,
+            finished_at=row.finished_at,
+            rank=row.rank,
+            **details[row.learner_id],
+        )
+        for row in rank(entries)
+    ]

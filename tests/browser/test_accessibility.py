@@ -1,0 +1,154 @@
+"""axe-core on every page of a student's path, a screenshot of each, and a keyboard-only answer."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import axe_violations, screenshot, signup
+from tests.browser.test_quiz_flow import (
+    ALL_TYPES_QUIZ,
+    ARTICLE_QUIZ,
+    all_types,
+    answer_correctly,
+    article_bank,
+    click,
+    expect_question,
+    first_of_type,
+    open_quiz,
+    quiz_questions,
+    shown_library_question,
+    start_quiz,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def check_page(page: Page, name: str) -> None:
+    """No serious or critical axe violation on the page as it is now; keep a screenshot."""
+    screenshot(page, name)
+    violations = axe_violations(page)
+    assert not violations, f"{name} ({page.url}):\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in violations
+    )
+
+
+def test_every_page_of_the_student_flow_passes_axe(live_server: str, page: Page) -> None:
+    page.goto(f"{live_server}/")
+    check_page(page, "home")
+    page.get_by_role("link", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    check_page(page, "login")
+
+    page.get_by_role("link", name="Create an account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create your account")
+    check_page(page, "signup")
+    page.get_by_label("Username").fill("x")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.locator(".field-error").first).to_be_visible()
+    check_page(page, "signup-errors")
+    signup(page, live_server, "dua")
+    check_page(page, "home-signed-in")
+
+    page.get_by_role("link", name="Classes", exact=True).click()
+    check_page(page, "classes")
+    page.goto(f"{live_server}/classes/join")
+    page.get_by_label("Join code").fill("ZZZZZZ")
+    page.get_by_role("button", name="Join").click()
+    expect(page.get_by_label("Join code")).to_have_attribute("aria-invalid", "true")
+    check_page(page, "join")
+
+    open_quiz(page, live_server, ALL_TYPES_QUIZ)
+    check_page(page, "quiz-intro")
+    click(page, "Start the quiz")
+    questions = all_types()
+    for number, question in enumerate(questions, start=1):
+        expect_question(page, number, len(questions))
+        check_page(page, f"question-{question.type.replace('_', '-')}")
+        if question.type == "date":
+            page.get_by_label("Your answer (a date)").fill("10/12")
+            click(page, "Next →")
+            expect(page.get_by_role("alert")).to_be_visible()
+            check_page(page, "question-date-refused")
+        if question.type in ("single", "short", "match", "order", "cloze"):
+            answer_correctly(page, question)
+        elif question.type == "multiple":
+            page.get_by_label(question.answer[0], exact=True).check()
+        elif question.type == "true_false":
+            page.get_by_label("False" if question.answer else "True", exact=True).check()
+        elif question.type == "date":
+            page.get_by_label("Your answer (a date)").fill("1 January 2025")
+        click(page, "Next →" if number < len(questions) else "Finish…")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ready to submit?")
+    expect(page.locator(".overview .missing")).to_have_count(1)
+    check_page(page, "finish")
+    page.get_by_role("button", name="Submit the quiz").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your score:")
+    for verdict in ("correct", "partial", "wrong"):
+        expect(page.locator(f".review-item.{verdict}").first).to_be_visible()
+    check_page(page, "result")
+
+    page.get_by_role("link", name="My progress").click()
+    expect(page.get_by_role("heading", level=2, name="Most often missed")).to_be_visible()
+    check_page(page, "progress")
+
+    response = page.goto(f"{live_server}/no-such-page")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    check_page(page, "not-found")
+
+
+def test_feedback_after_each_question_passes_axe(live_server: str, page: Page) -> None:
+    start_quiz(page, live_server, "Numbers and dates")
+    check_page(page, "question-immediate")
+    answer_correctly(page, shown_library_question(page))
+    page.get_by_role("button", name="Check answer").click()
+    expect(page.locator(".feedback.correct")).to_contain_text("Correct!")
+    check_page(page, "question-feedback")
+
+
+def test_article_question_pages_pass_axe_on_desktop_and_phone(live_server: str, new_page) -> None:
+    """The article's questions have the longest texts: the first of each type, at both widths."""
+    numbers = first_of_type(quiz_questions(article_bank(), ARTICLE_QUIZ))
+    page = new_page()
+    attempt = start_quiz(page, live_server, ARTICLE_QUIZ)
+    for kind, number in numbers.items():
+        page.goto(f"{attempt}/{number}")
+        check_page(page, f"article-question-{kind.replace('_', '-')}")
+
+    phone = new_page(width=360, height=740)
+    attempt = start_quiz(phone, live_server, ARTICLE_QUIZ)
+    phone.goto(f"{attempt}/{numbers['order']}")
+    check_page(phone, "question-order-phone")
+    phone.goto(f"{attempt}/{numbers['single']}")
+    check_page(phone, "question-phone")
+
+
+def test_single_choice_answered_with_the_keyboard_only(live_server: str, page: Page) -> None:
+    questions = all_types()
+    attempt = start_quiz(page, live_server, ALL_TYPES_QUIZ)
+    expect_question(page, 1, len(questions))
+    assert questions[0].type == "single"
+    focused = page.locator(":focus")
+
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "answer":
+            break
+    expect(focused).to_have_attribute("type", "radio")
+    expect(focused).to_have_css("outline-style", "solid")
+    page.keyboard.press("Space")
+    expect(focused).to_be_checked()
+    picked = focused.get_attribute("value")
+
+    page.keyboard.press("Tab")
+    expect(focused).to_have_text("Next →")
+    expect(focused).to_have_css("outline-style", "solid")
+    page.keyboard.press("Enter")
+    expect_question(page, 2, len(questions))
+
+    page.goto(f"{attempt}/1")
+    expect(page.locator(f"input[name=answer][value='{picked}']")).to_be_checked()
