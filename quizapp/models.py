@@ -236,7 +236,8 @@ class CardRecord(Base):
     __tablename__ = "card_states"
     __table_args__ = (
         UniqueConstraint("user_id", "bank_id", "card_key"),
-        Index("ix_card_states_due", "user_id", "due"),
+        # The due queue reads one learner's deck one state at a time, in due order.
+        Index("ix_card_states_due", "user_id", "bank_id", "state", "due"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -256,6 +257,8 @@ class CardRecord(Base):
 
 
 class ReviewLogRecord(Base):
+    """One rating of one card: a `scheduling.Review`, kept so FSRS can later be fitted to it."""
+
     __tablename__ = "review_logs"
     __table_args__ = (Index("ix_review_logs_user_time", "user_id", "reviewed_at"),)
 
@@ -266,6 +269,7 @@ class ReviewLogRecord(Base):
     rating: Mapped[int] = mapped_column(Integer)
     state_before: Mapped[str] = mapped_column(String(12))
     reviewed_at: Mapped[dt.datetime] = mapped_column(AwareDateTime)
+    due_before: Mapped[dt.datetime] = mapped_column(AwareDateTime)
     elapsed_days: Mapped[float | None] = mapped_column(Float)
     scheduled_days: Mapped[float] = mapped_column(Float)
     stability: Mapped[float | None] = mapped_column(Float)

@@ -18,6 +18,7 @@ from quizapp.core import grading
 from quizapp.core.quizzes import draw, option_order
 from quizapp.core.scoring import quiz_grade
 from quizapp.models import Attempt, QuestionVersion, QuizRecord, Response, User
+from quizapp.services import leaderboards
 from quizapp.services.content import question_of, quiz_of
 from quizapp.services.errors import Conflict, Forbidden, InvalidAnswer, NotFound
 
@@ -246,6 +247,11 @@ def submit_attempt(
     attempt.submitted_at = now
     attempt.auto_submitted = auto
     session.flush()
+    if attempt.user_id is not None and not attempt.preview:
+        from quizapp.services.cards import schedule_missed
+
+        schedule_missed(session, attempt)
+    leaderboards.standings_changed(session)
     return attempt
 
 

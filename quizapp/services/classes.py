@@ -1,13 +1,21 @@
-"""Classes: a teacher creates one and shares its join code; students join with it."""
+"""Classes: a teacher creates one and shares its join code; students join with it.
+
+A teacher renames, archives and unarchives a class, and removes a student from it. Nothing
+is deleted: an archived class keeps its gradebook, and a removed student's attempts stay in
+it, marked as removed, until they are re-added or join again.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, contains_eager
 
-from quizapp.models import Classroom, Membership, User, utcnow
+from quizapp.models import Attempt, Classroom, Membership, ReviewLogRecord, User, utcnow
+from quizapp.services import leaderboards
 from quizapp.services.errors import Conflict, Forbidden, NotFound
 
 # No 0/O, 1/I/L: codes are read aloud and copied from a projector.
@@ -80,14 +88,65 @@ def enrolled(session: Session, student: User) -> list[Classroom]:
 
 
 def roster(session: Session, classroom: Classroom) -> list[Membership]:
+    """Every membership, current students first, each with its student loaded."""
     return list(
         session.scalars(
             select(Membership)
             .where(Membership.class_id == classroom.id)
             .join(User, User.id == Membership.student_id)
-            .order_by(Membership.removed_at.is_not(None), User.display_name)
+            .options(contains_eager(Membership.student))
+            .order_by(Membership.removed_at.is_not(None), User.display_name, User.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    membership: Membership
+    student: User
+    last_activity_at: dt.datetime | None
+
+    @property
+    def removed(self) -> bool:
+        return self.membership.removed_at is not None
+
+
+def roster_with_activity(session: Session, classroom: Classroom) -> list[RosterEntry]:
+    """The roster with each student's last activity, in one query.
+
+    Last activity is the latest of: signing in, working on a quiz (previews aside) and
+    reviewing a flashcard.
+    """
+    last_attempt = (
+        select(func.max(func.coalesce(Attempt.submitted_at, Attempt.last_activity_at)))
+        .where(Attempt.user_id == User.id, Attempt.preview.is_(False))
+        .correlate(User)
+        .scalar_subquery()
+    )
+    last_review = (
+        select(func.max(ReviewLogRecord.reviewed_at))
+        .where(ReviewLogRecord.user_id == User.id)
+        .correlate(User)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Membership, last_attempt, last_review)
+        .where(Membership.class_id == classroom.id)
+        .join(User, User.id == Membership.student_id)
+        .options(contains_eager(Membership.student))
+        .order_by(Membership.removed_at.is_not(None), User.display_name, User.id)
+    ).all()
+    entries = []
+    for membership, attempt_at, review_at in rows:
+        moments = [
+            moment
+            for moment in (membership.student.last_seen_at, attempt_at, review_at)
+            if moment is not None
+        ]
+        entries.append(
+            RosterEntry(membership, membership.student, max(moments) if moments else None)
+        )
+    return entries
 
 
 def class_for_teacher(session: Session, class_id: int, teacher: User) -> Classroom:
@@ -97,3 +156,66 @@ def class_for_teacher(session: Session, class_id: int, teacher: User) -> Classro
     if classroom.teacher_id != teacher.id:
         raise Forbidden("This class belongs to another teacher.")
     return classroom
+
+
+def rename_class(session: Session, classroom: Classroom, name: str) -> Classroom:
+    name = name.strip()
+    if not name:
+        raise Conflict("A class needs a name.")
+    classroom.name = name
+    session.flush()
+    return classroom
+
+
+def archive_class(session: Session, classroom: Classroom, now: dt.datetime) -> Classroom:
+    """Hide the class from its students and close it to joining; everything is kept."""
+    if classroom.archived_at is None:
+        classroom.archived_at = now
+        session.flush()
+    return classroom
+
+
+def unarchive_class(session: Session, classroom: Classroom) -> Classroom:
+    classroom.archived_at = None
+    session.flush()
+    return classroom
+
+
+def regenerate_join_code(session: Session, classroom: Classroom) -> str:
+    """A new join code; the old one stops working. Students already in the class stay."""
+    classroom.join_code = new_join_code(session)
+    session.flush()
+    return classroom.join_code
+
+
+def membership_in(session: Session, classroom: Classroom, student_id: int) -> Membership:
+    """A student's membership of the class, current or removed."""
+    membership = session.scalar(
+        select(Membership).where(
+            Membership.class_id == classroom.id, Membership.student_id == student_id
+        )
+    )
+    if membership is None:
+        raise NotFound("That student is not in this class.")
+    return membership
+
+
+def remove_student(
+    session: Session, classroom: Classroom, student_id: int, now: dt.datetime
+) -> Membership:
+    """Take a student off the roster. Their attempts stay in the gradebook, marked removed."""
+    membership = membership_in(session, classroom, student_id)
+    if membership.removed_at is None:
+        membership.removed_at = now
+        session.flush()
+        leaderboards.standings_changed(session)
+    return membership
+
+
+def restore_student(session: Session, classroom: Classroom, student_id: int) -> Membership:
+    """Undo a removal: the student is back on the roster with all their attempts."""
+    membership = membership_in(session, classroom, student_id)
+    membership.removed_at = None
+    session.flush()
+    leaderboards.standings_changed(session)
+    return membership

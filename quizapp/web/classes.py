@@ -1,22 +1,51 @@
-"""Classes: teachers create them, students join them."""
+"""Classes: teachers create and run them, students join them."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import SelectField, StringField
+from wtforms.fields import DateTimeLocalField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
 
 from quizapp import db
-from quizapp.services import classes
+from quizapp.models import Classroom, utcnow
+from quizapp.services import assignments, classes
 from quizapp.services.errors import UserError
+from quizapp.web.forms import ActionForm
+from quizapp.web.teach import confirmation, require_action_form, teacher_required, user_zone
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
+
+DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
 class ClassForm(FlaskForm):
     name = StringField("Class name", validators=[InputRequired(), Length(max=80)])
+
+
+class RenameForm(FlaskForm):
+    name = StringField("New name", validators=[InputRequired(), Length(max=80)])
+
+
+class AssignForm(FlaskForm):
+    quiz = SelectField("Quiz", coerce=int, validators=[InputRequired()])
+    opens_at = DateTimeLocalField(
+        "Opens (optional)",
+        format=DATETIME_LOCAL,
+        tz=user_zone,
+        validators=[Optional()],
+        description="Attempts from this moment count; before it the quiz is practice.",
+    )
+    due_at = DateTimeLocalField(
+        "Due (optional)",
+        format=DATETIME_LOCAL,
+        tz=user_zone,
+        validators=[Optional()],
+        description="Attempts after this moment are marked late.",
+    )
 
 
 class JoinForm(FlaskForm):
@@ -32,15 +61,19 @@ class JoinForm(FlaskForm):
 def index():
     session = db.session()
     if current_user.is_teacher:
+        taught = classes.teaching(session, current_user, include_archived=True)
         return render_template(
             "classes/index.html",
-            classes=classes.teaching(session, current_user),
+            classes=[c for c in taught if c.archived_at is None],
+            archived=[c for c in taught if c.archived_at is not None],
             form=ClassForm(),
             join_form=None,
+            action_form=ActionForm(),
         )
     return render_template(
         "classes/index.html",
         classes=classes.enrolled(session, current_user),
+        archived=[],
         form=None,
         join_form=JoinForm(),
     )
@@ -81,13 +114,206 @@ def join():
     return render_template("classes/join.html", form=form)
 
 
-@bp.route("/<int:class_id>")
-@login_required
-def show(class_id: int):
-    if not current_user.is_teacher:
-        abort(403)
+def _own_class(class_id: int) -> Classroom:
+    return classes.class_for_teacher(db.session(), class_id, current_user)
+
+
+def _assign_form(form: AssignForm | None = None) -> AssignForm:
+    form = form or AssignForm()
+    form.quiz.choices = [
+        SelectChoice(str(quiz.id), quiz.title, optgroup=quiz.bank.title)
+        for quiz in assignments.assignable_quizzes(db.session(), current_user)
+    ]
+    return form
+
+
+def _render_show(
+    classroom: Classroom,
+    rename_form: RenameForm | None = None,
+    assign_form: AssignForm | None = None,
+    status: int = 200,
+):
     session = db.session()
-    classroom = classes.class_for_teacher(session, class_id, current_user)
-    return render_template(
-        "classes/show.html", classroom=classroom, roster=classes.roster(session, classroom)
+    if rename_form is None:
+        rename_form = RenameForm(formdata=None, data={"name": classroom.name})
+    return (
+        render_template(
+            "classes/show.html",
+            classroom=classroom,
+            roster=classes.roster_with_activity(session, classroom),
+            assignments=assignments.class_assignments(session, classroom),
+            rename_form=rename_form,
+            assign_form=_assign_form(assign_form),
+            zone=user_zone(),
+        ),
+        status,
     )
+
+
+def _back(classroom: Classroom, anchor: str | None = None):
+    return redirect(url_for("classes.show", class_id=classroom.id, _anchor=anchor))
+
+
+@bp.route("/<int:class_id>")
+@teacher_required
+def show(class_id: int):
+    return _render_show(_own_class(class_id))
+
+
+@bp.route("/<int:class_id>/rename", methods=["POST"])
+@teacher_required
+def rename(class_id: int):
+    classroom = _own_class(class_id)
+    form = RenameForm()
+    if not form.validate_on_submit():
+        return _render_show(classroom, rename_form=form, status=422)
+    session = db.session()
+    old = classroom.name
+    classes.rename_class(session, classroom, form.name.data)
+    session.commit()
+    flash(f"Class “{old}” is now called “{classroom.name}”.", "success")
+    return _back(classroom)
+
+
+@bp.route("/<int:class_id>/archive", methods=["POST"])
+@teacher_required
+def archive(class_id: int):
+    require_action_form()
+    classroom = _own_class(class_id)
+    session = db.session()
+    classes.archive_class(session, classroom, utcnow())
+    session.commit()
+    flash(
+        f"Class “{classroom.name}” is archived: its students no longer see it and its join"
+        " code no longer works. Its gradebook is kept; unarchive it to bring it back.",
+        "success",
+    )
+    return redirect(url_for("classes.index"))
+
+
+@bp.route("/<int:class_id>/unarchive", methods=["POST"])
+@teacher_required
+def unarchive(class_id: int):
+    require_action_form()
+    classroom = _own_class(class_id)
+    session = db.session()
+    classes.unarchive_class(session, classroom)
+    session.commit()
+    flash(f"Class “{classroom.name}” is back.", "success")
+    return _back(classroom)
+
+
+@bp.route("/<int:class_id>/join-code", methods=["POST"])
+@teacher_required
+def regenerate_code(class_id: int):
+    require_action_form()
+    classroom = _own_class(class_id)
+    page = confirmation(
+        "Make a new join code?",
+        f"The code {classroom.join_code} will stop working. Students already in"
+        f" “{classroom.name}” stay in it.",
+        "Make a new code",
+        url_for("classes.show", class_id=classroom.id),
+    )
+    if page is not None:
+        return page
+    session = db.session()
+    code = classes.regenerate_join_code(session, classroom)
+    session.commit()
+    flash(f"The new join code is {code}.", "success")
+    return _back(classroom, "join-code")
+
+
+@bp.route("/<int:class_id>/students/<int:student_id>/remove", methods=["POST"])
+@teacher_required
+def remove_student(class_id: int, student_id: int):
+    require_action_form()
+    classroom = _own_class(class_id)
+    session = db.session()
+    membership = classes.membership_in(session, classroom, student_id)
+    page = confirmation(
+        f"Remove {membership.student.display_name} from the class?",
+        f"{membership.student.display_name} will no longer see “{classroom.name}” or its"
+        " assignments. Their attempts stay in the gradebook, marked as removed, and you can"
+        " add them back at any time.",
+        "Remove the student",
+        url_for("classes.show", class_id=classroom.id),
+    )
+    if page is not None:
+        return page
+    classes.remove_student(session, classroom, student_id, utcnow())
+    session.commit()
+    flash(f"{membership.student.display_name} was removed from the class.", "success")
+    return _back(classroom, "roster")
+
+
+@bp.route("/<int:class_id>/students/<int:student_id>/restore", methods=["POST"])
+@teacher_required
+def restore_student(class_id: int, student_id: int):
+    require_action_form()
+    classroom = _own_class(class_id)
+    session = db.session()
+    membership = classes.restore_student(session, classroom, student_id)
+    session.commit()
+    flash(f"{membership.student.display_name} is back in the class.", "success")
+    return _back(classroom, "roster")
+
+
+@bp.route("/<int:class_id>/assignments", methods=["POST"])
+@teacher_required
+def assign(class_id: int):
+    classroom = _own_class(class_id)
+    form = _assign_form()
+    if not form.validate_on_submit():
+        return _render_show(classroom, assign_form=form, status=422)
+    session = db.session()
+    try:
+        assignment, created = assignments.assign_quiz(
+            session,
+            classroom,
+            current_user,
+            form.quiz.data,
+            form.opens_at.data,
+            form.due_at.data,
+            utcnow(),
+        )
+    except UserError as error:
+        if error.status != 409:
+            raise
+        session.rollback()
+        form.due_at.errors.append(error.message)
+        return _render_show(classroom, assign_form=form, status=422)
+    session.commit()
+    verb = "assigned to the class" if created else "updated"
+    flash(f"“{assignment.quiz.title}” {verb}.", "success")
+    return _back(classroom, "assignments")
+
+
+@bp.route("/<int:class_id>/assignments/<int:assignment_id>/archive", methods=["POST"])
+@teacher_required
+def archive_assignment(class_id: int, assignment_id: int):
+    require_action_form()
+    classroom = _own_class(class_id)
+    session = db.session()
+    assignment = assignments.assignment_of(session, classroom, assignment_id)
+    assignments.archive_assignment(session, assignment, utcnow())
+    session.commit()
+    flash(
+        f"“{assignment.quiz.title}” is archived: students no longer see it. Its attempts are"
+        " kept; unarchive it to bring it back.",
+        "success",
+    )
+    return _back(classroom, "assignments")
+
+
+@bp.route("/<int:class_id>/assignments/<int:assignment_id>/unarchive", methods=["POST"])
+@teacher_required
+def unarchive_assignment(class_id: int, assignment_id: int):
+    require_action_form()
+    classroom = _own_class(class_id)
+    session = db.session()
+    assignment = assignments.assignment_of(session, classroom, assignment_id)
+    assignments.unarchive_assignment(session, assignment)
+    session.commit()
+    flash(f"“{assignment.quiz.title}” is back on the class's assignments.", "success")
+    return _back(classroom, "assignments")

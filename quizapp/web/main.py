@@ -6,7 +6,8 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from quizapp import db
-from quizapp.services import catalog, classes, progress
+from quizapp.models import utcnow
+from quizapp.services import assignments, catalog, classes, progress
 
 bp = Blueprint("main", __name__)
 
@@ -16,18 +17,26 @@ def home():
     session = db.session()
     user = current_user if current_user.is_authenticated else None
     my_classes = []
+    my_assignments = []
     if user is not None:
         my_classes = (
             classes.teaching(session, user) if user.is_teacher else classes.enrolled(session, user)
         )
+        if not user.is_teacher:
+            my_assignments = assignments.for_student(session, user, utcnow())
     return render_template(
-        "main/home.html", banks=catalog.catalog(session, user), my_classes=my_classes
+        "main/home.html",
+        banks=catalog.catalog(session, user),
+        my_classes=my_classes,
+        assignments=my_assignments,
     )
 
 
 @bp.route("/progress")
 @login_required
 def my_progress():
+    from quizapp.services import cards
+
     session = db.session()
     attempts = progress.attempts_of(session, current_user)
     mastery, missed = progress.mastery_and_misses(session, current_user)
@@ -42,4 +51,5 @@ def my_progress():
         best=sorted(best.values()),
         mastery=mastery,
         missed=missed,
+        flashcards=cards.learner_stats(session, current_user, utcnow()),
     )

@@ -1,5 +1,351 @@
-"""(being written)"""
+"""Teacher tools: banks in the browser, previews, the gradebook and item analysis.
 
-from flask import Blueprint
+Every route here is for teachers only, and every class or bank it names is checked on
+the server to be the teacher's (the services raise Forbidden or NotFound).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileSize
+from markupsafe import Markup
+from werkzeug.utils import secure_filename
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import Length
+
+from quizapp import db
+from quizapp.core import assignments as assignment_rules
+from quizapp.core.bank.files import Unreadable, decode_utf8
+from quizapp.models import utcnow
+from quizapp.paths import questions_dir
+from quizapp.services import attempts as attempt_service
+from quizapp.services import bank_uploads, gradebook, item_analysis
+from quizapp.services.classes import class_for_teacher
+from quizapp.services.content import quiz_of
+from quizapp.services.errors import Forbidden
+from quizapp.web.forms import ActionForm
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
+
+UPLOAD_LIMIT = 1024 * 1024
+"""The largest bank or article file accepted in the browser (1 MiB each)."""
+PASTED_NAME = "pasted.yaml"
+
+
+def teacher_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Signed-in teachers only: anonymous visitors are sent to log in, students get 403."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_teacher:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def user_zone() -> dt.tzinfo:
+    """The signed-in user's time zone (UTC for visitors, or for a zone that is unknown)."""
+    name = current_user.timezone if current_user.is_authenticated else "UTC"
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+@bp.app_template_filter("local_time")
+def local_time(value: dt.datetime | None) -> str:
+    """A moment in the viewer's time zone, as "Sat 14 Jun 2025, 09:00 CEST"."""
+    if value is None:
+        return "—"
+    return value.astimezone(user_zone()).strftime("%a %d %b %Y, %H:%M %Z")
+
+
+def confirmation(title: str, message: str, button: str, cancel_url: str) -> tuple[str, int] | None:
+    """None when the teacher confirmed a destructive action; else the page that asks.
+
+    Pages that offer the action confirm it in the browser (teach.js adds `confirmed`);
+    without JavaScript, the action's first post shows this page instead.
+    """
+    if request.form.get("confirmed") == "yes":
+        return None
+    return (
+        render_template(
+            "teach/confirm.html",
+            title=title,
+            message=message,
+            button=button,
+            action=request.path,
+            cancel_url=cancel_url,
+            form=ActionForm(),
+        ),
+        200,
+    )
+
+
+def require_action_form() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+# Banks
+
+
+class UploadForm(FlaskForm):
+    bank_file = FileField(
+        "Bank file (.yaml)",
+        validators=[
+            FileAllowed(["yaml", "yml"], "Upload a .yaml or .yml file."),
+            FileSize(UPLOAD_LIMIT, message="A bank file may be at most 1 MiB."),
+        ],
+        description="A new bank, or a new version of one of yours (the same id).",
+    )
+    text = TextAreaField(
+        "Or paste or edit the bank's YAML here",
+        validators=[Length(max=UPLOAD_LIMIT)],
+        description="Used when no file is chosen. After a failed upload the file is here: "
+        "fix it and upload again.",
+    )
+    article_file = FileField(
+        "Article (plain text, optional)",
+        validators=[
+            FileAllowed(["txt", "md"], "Upload the article as a .txt file."),
+            FileSize(UPLOAD_LIMIT, message="An article may be at most 1 MiB."),
+        ],
+        description="The text that source.text names, so each question's source sentence "
+        "is checked against it. Not needed for a new version of your bank, or for an article "
+        "in the school's questions folder.",
+    )
+    article_text = TextAreaField("Or paste the article", validators=[Length(max=UPLOAD_LIMIT)])
+    filename = HiddenField()
+
+
+def _questions_folder() -> Path:
+    return Path(current_app.config.get("QUESTIONS_DIR") or questions_dir())
+
+
+def _bank_content(form: UploadForm) -> tuple[str | bytes | None, str]:
+    """The bank as uploaded (bytes) or typed (text), and the name to show in problems."""
+    upload = form.bank_file.data
+    if upload:
+        return upload.read(), secure_filename(upload.filename or "") or "upload.yaml"
+    text = (form.text.data or "").replace("\r\n", "\n")
+    if not text.strip():
+        return None, ""
+    name = secure_filename(form.filename.data or "") or PASTED_NAME
+    return text, name
+
+
+def _article(form: UploadForm) -> str | None:
+    """The article uploaded or pasted, or None; raises Unreadable for a file not UTF-8."""
+    upload = form.article_file.data
+    if upload:
+        return decode_utf8(upload.read())
+    text = (form.article_text.data or "").replace("\r\n", "\n")
+    return text if text.strip() else None
+
+
+@bp.route("/banks")
+@teacher_required
+def banks():
+    records = bank_uploads.visible_banks(db.session(), current_user)
+    return render_template(
+        "teach/banks.html",
+        school=[bank for bank in records if bank.owner_id is None],
+        own=[bank for bank in records if bank.owner_id is not None],
+    )
+
+
+@bp.route("/banks/upload", methods=["GET", "POST"])
+@teacher_required
+def upload():
+    session = db.session()
+    form = UploadForm()
+    loaded = None
+    refused = None
+    status = 200
+    if form.validate_on_submit():
+        content, filename = _bank_content(form)
+        article = None
+        try:
+            article = _article(form)
+        except Unreadable as error:
+            form.article_file.errors.append(f"The article could not be read: {error.message}")
+        if content is None:
+            form.text.errors.append("Choose a bank file, or paste the bank's YAML.")
+        elif not form.article_file.errors:
+            try:
+                loaded = bank_uploads.validate_upload(
+                    session, content, filename, current_user, _questions_folder(), article
+                )
+                if loaded.ok:
+                    report = bank_uploads.import_upload(session, loaded, current_user)
+                    session.commit()
+                    flash(f"Bank {report.summary()}.", "success")
+                    return redirect(url_for("teach.banks"))
+            except Forbidden as error:
+                session.rollback()
+                refused = error.message
+        # Nothing typed or uploaded is lost: the page shows it again, ready to fix.
+        if content is not None:
+            form.text.data = loaded.text if loaded is not None else _typed(content)
+            form.filename.data = filename
+        if article is not None:
+            form.article_text.data = article
+        status = 403 if refused else 422
+    elif request.method == "POST":
+        status = 422
+    problems = loaded.problems if loaded is not None and not loaded.ok else []
+    return (
+        render_template(
+            "teach/upload.html",
+            form=form,
+            problems=problems,
+            parts=bank_uploads.listing(loaded.text, problems) if problems else [],
+            refused=refused,
+        ),
+        status,
+    )
+
+
+def _typed(content: str | bytes) -> str:
+    if isinstance(content, str):
+        return content
+    return content.decode("utf-8", errors="replace")
+
+
+@bp.route("/banks/<int:bank_id>/download")
+@teacher_required
+def download(bank_id: int):
+    bank = bank_uploads.bank_for_teacher(db.session(), bank_id, current_user)
+    return Response(
+        bank.yaml_text,
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{bank.slug}.yaml"'},
+    )
+
+
+@bp.route("/quizzes/<int:quiz_id>/preview", methods=["POST"])
+@teacher_required
+def preview(quiz_id: int):
+    """Take the quiz as a student would; the attempt is marked as a preview and never counts."""
+    require_action_form()
+    session = db.session()
+    quiz = bank_uploads.quiz_for_teacher(session, quiz_id, current_user)
+    taker = attempt_service.Taker(user=current_user._get_current_object())
+    open_attempt = attempt_service.open_attempt(session, quiz, taker)
+    if open_attempt is not None and not open_attempt.preview:
+        flash("You have an attempt at this quiz in progress: finish it before a preview.", "info")
+        return redirect(url_for("quiz.question", attempt_id=open_attempt.id, number=1))
+    attempt = attempt_service.start_attempt(session, quiz, taker, utcnow(), preview=True)
+    session.commit()
+    flash("Preview: this attempt is not recorded in any score.", "info")
+    return redirect(
+        url_for("quiz.question", attempt_id=attempt.id, number=attempt.current_index + 1)
+    )
+
+
+# Gradebook
+
+
+@bp.route("/classes/<int:class_id>/gradebook")
+@teacher_required
+def gradebook_page(class_id: int):
+    session = db.session()
+    classroom = class_for_teacher(session, class_id, current_user)
+    return render_template(
+        "teach/gradebook.html",
+        classroom=classroom,
+        book=gradebook.gradebook(session, classroom, utcnow()),
+        rules=assignment_rules,
+    )
+
+
+def _csv_name(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "class"
+    return f"{slug}-gradebook.csv"
+
+
+@bp.route("/classes/<int:class_id>/gradebook.csv")
+@teacher_required
+def gradebook_csv(class_id: int):
+    session = db.session()
+    classroom = class_for_teacher(session, class_id, current_user)
+    book = gradebook.gradebook(session, classroom, utcnow())
+    return Response(
+        gradebook.csv_text(book).encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{_csv_name(classroom.name)}"',
+        },
+    )
+
+
+@bp.route("/classes/<int:class_id>/students/<int:student_id>")
+@teacher_required
+def student(class_id: int, student_id: int):
+    session = db.session()
+    classroom = class_for_teacher(session, class_id, current_user)
+    return render_template(
+        "teach/student.html",
+        classroom=classroom,
+        detail=gradebook.student_detail(session, classroom, student_id, utcnow()),
+    )
+
+
+@bp.route("/classes/<int:class_id>/attempts/<int:attempt_id>")
+@teacher_required
+def attempt_review(class_id: int, attempt_id: int):
+    session = db.session()
+    classroom = class_for_teacher(session, class_id, current_user)
+    attempt = gradebook.attempt_of_student(session, classroom, attempt_id)
+    return render_template(
+        "teach/attempt.html",
+        classroom=classroom,
+        attempt=attempt,
+        settings=quiz_of(attempt.quiz),
+        items=attempt_service.review(session, attempt),
+        is_guest=False,
+        answer_label="Answer given",
+    )
+
+
+# Item analysis
+
+
+@bp.route("/classes/<int:class_id>/quizzes/<int:quiz_id>/analysis")
+@teacher_required
+def analysis(class_id: int, quiz_id: int):
+    session = db.session()
+    classroom = class_for_teacher(session, class_id, current_user)
+    result = item_analysis.analyse(session, classroom, quiz_id)
+    return render_template(
+        "teach/analysis.html",
+        classroom=classroom,
+        analysis=result,
+        # The chart functions escape every text they draw.
+        histogram=Markup(result.histogram_svg),
+        facility=Markup(result.facility_svg),
+    )

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6c1ece121f3d
+Revision ID: 9ca722e0e271
 Revises:
-Create Date: 2026-11-25 16:47:21.860048
+Create Date: 2026-11-25 16:50:07.157933
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "6c1ece121f3d"
+revision: str = "9ca722e0e271"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -99,7 +99,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("user_id", "bank_id", "card_key"),
     )
     with op.batch_alter_table("card_states", schema=None) as batch_op:
-        batch_op.create_index("ix_card_states_due", ["user_id", "due"], unique=False)
+        batch_op.create_index(
+            "ix_card_states_due", ["user_id", "bank_id", "state", "due"], unique=False
+        )
 
     op.create_table(
         "memberships",
@@ -227,6 +229,7 @@ def upgrade() -> None:
         sa.Column("rating", sa.Integer(), nullable=False),
         sa.Column("state_before", sa.String(length=12), nullable=False),
         sa.Column("reviewed_at", sa.DateTime(), nullable=False),
+        sa.Column("due_before", sa.DateTime(), nullable=False),
         sa.Column("elapsed_days", sa.Float(), nullable=True),
         sa.Column("scheduled_days", sa.Float(), nullable=False),
         sa.Column("stability", sa.Float(), nullable=True),

@@ -1,0 +1,275 @@
+"""The gradebook of a class: students by assignments, each cell the quiz's grade.
+
+A page runs a fixed number of queries whatever the size of the class: the assignments,
+the roster, and every counted attempt of the class in one joined query.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, contains_eager
+
+from quizapp.core import assignments as rules
+from quizapp.core.bank.schema import Quiz
+from quizapp.core.scoring import quiz_grade
+from quizapp.models import Assignment, Attempt, Classroom, Membership, QuizRecord, User
+from quizapp.services.classes import membership_in, roster
+from quizapp.services.content import quiz_of
+from quizapp.services.errors import NotFound
+
+GRADING_LABELS = {
+    "best": "best attempt",
+    "last": "last attempt",
+    "average": "average of attempts",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    assignment: Assignment
+    quiz: QuizRecord
+    settings: Quiz
+
+    @property
+    def grading_label(self) -> str:
+        return GRADING_LABELS[self.settings.grading]
+
+
+@dataclass(frozen=True)
+class Cell:
+    status: str
+    score: float | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Row:
+    membership: Membership
+    student: User
+    cells: list[Cell]
+    average: float | None
+
+    @property
+    def removed(self) -> bool:
+        return self.membership.removed_at is not None
+
+
+@dataclass(frozen=True)
+class Gradebook:
+    classroom: Classroom
+    columns: list[Column]
+    rows: list[Row]
+
+
+def current_columns(session: Session, classroom: Classroom) -> list[Column]:
+    """The class's current (not archived) assignments, oldest first, with their quizzes."""
+    rows = session.execute(
+        select(Assignment, QuizRecord)
+        .join(QuizRecord, QuizRecord.id == Assignment.quiz_id)
+        .where(Assignment.class_id == classroom.id, Assignment.archived_at.is_(None))
+        .order_by(Assignment.created_at, Assignment.id)
+    ).all()
+    return [Column(assignment, quiz, quiz_of(quiz)) for assignment, quiz in rows]
+
+
+def _counted_attempts(
+    session: Session, classroom: Classroom, student_id: int | None = None
+) -> dict[tuple[int, int], list[tuple[dt.datetime, float]]]:
+    """(student id, assignment id) -> the (submitted at, percentage) of every attempt that
+    counts for the assignment, oldest first: one query for the whole class."""
+    start = func.coalesce(Assignment.opens_at, Assignment.created_at)
+    query = (
+        select(Attempt.user_id, Assignment.id, Attempt.submitted_at, Attempt.percentage)
+        .join(
+            Assignment,
+            and_(
+                Assignment.quiz_id == Attempt.quiz_id,
+                Assignment.class_id == classroom.id,
+                Assignment.archived_at.is_(None),
+            ),
+        )
+        .join(
+            Membership,
+            and_(Membership.class_id == classroom.id, Membership.student_id == Attempt.user_id),
+        )
+        .where(
+            Attempt.submitted_at.is_not(None),
+            Attempt.preview.is_(False),
+            Attempt.submitted_at >= start,
+        )
+        .order_by(Attempt.submitted_at, Attempt.id)
+    )
+    if student_id is not None:
+        query = query.where(Attempt.user_id == student_id)
+    counted: dict[tuple[int, int], list[tuple[dt.datetime, float]]] = defaultdict(list)
+    for user_id, assignment_id, submitted_at, percentage in session.execute(query):
+        counted[(user_id, assignment_id)].append((submitted_at, percentage or 0.0))
+    return counted
+
+
+def _cell(column: Column, attempts: list[tuple[dt.datetime, float]], now: dt.datetime) -> Cell:
+    first = attempts[0][0] if attempts else None
+    return Cell(
+        status=rules.status(first, column.assignment.opens_at, column.assignment.due_at, now),
+        score=quiz_grade([pct for _, pct in attempts], column.settings.grading),
+        attempts=len(attempts),
+    )
+
+
+def gradebook(session: Session, classroom: Classroom, now: dt.datetime) -> Gradebook:
+    """Every student who was ever in the class (removed ones last) by current assignment."""
+    columns = current_columns(session, classroom)
+    members = roster(session, classroom)
+    counted = _counted_attempts(session, classroom)
+    rows = []
+    for membership in members:
+        cells = [
+            _cell(column, counted.get((membership.student_id, column.assignment.id), []), now)
+            for column in columns
+        ]
+        rows.append(
+            Row(
+                membership=membership,
+                student=membership.student,
+                cells=cells,
+                average=rules.average((cell.status, cell.score) for cell in cells),
+            )
+        )
+    return Gradebook(classroom=classroom, columns=columns, rows=rows)
+
+
+@dataclass(frozen=True)
+class AttemptLine:
+    attempt: Attempt
+    counts: bool
+    """Whether the attempt counts for the assignment (see `core.assignments.COUNTING_RULE`)."""
+
+
+@dataclass
+class StudentSection:
+    column: Column
+    cell: Cell
+    attempts: list[AttemptLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StudentDetail:
+    membership: Membership
+    student: User
+    sections: list[StudentSection]
+    average: float | None
+
+
+def student_detail(
+    session: Session, classroom: Classroom, student_id: int, now: dt.datetime
+) -> StudentDetail:
+    """One student's cells and every attempt (finished or not) at each assigned quiz."""
+    membership = membership_in(session, classroom, student_id)
+    columns = current_columns(session, classroom)
+    counted = _counted_attempts(session, classroom, student_id)
+    attempts = session.scalars(
+        select(Attempt)
+        .where(
+            Attempt.user_id == student_id,
+            Attempt.quiz_id.in_([column.quiz.id for column in columns]),
+            Attempt.preview.is_(False),
+        )
+        .order_by(Attempt.started_at.desc(), Attempt.id.desc())
+    ).all()
+    by_quiz: dict[int, list[Attempt]] = defaultdict(list)
+    for attempt in attempts:
+        by_quiz[attempt.quiz_id].append(attempt)
+    sections = []
+    for column in columns:
+        cell = _cell(column, counted.get((student_id, column.assignment.id), []), now)
+        start = rules.counts_from(column.assignment.opens_at, column.assignment.created_at)
+        lines = [
+            AttemptLine(
+                attempt,
+                counts=attempt.submitted_at is not None and attempt.submitted_at >= start,
+            )
+            for attempt in by_quiz[column.quiz.id]
+        ]
+        sections.append(StudentSection(column, cell, lines))
+    return StudentDetail(
+        membership=membership,
+        student=membership.student,
+        sections=sections,
+        average=rules.average((s.cell.status, s.cell.score) for s in sections),
+    )
+
+
+def attempt_of_student(session: Session, classroom: Classroom, attempt_id: int) -> Attempt:
+    """A finished attempt by someone who is or was in the class, at a quiz assigned to it
+    (archived assignments too): what a teacher may review."""
+    attempt = session.scalar(
+        select(Attempt)
+        .join(Membership, Membership.student_id == Attempt.user_id)
+        .join(
+            Assignment,
+            and_(Assignment.quiz_id == Attempt.quiz_id, Assignment.class_id == classroom.id),
+        )
+        .join(User, User.id == Attempt.user_id)
+        .options(contains_eager(Attempt.user))
+        .where(
+            Attempt.id == attempt_id,
+            Membership.class_id == classroom.id,
+            Attempt.submitted_at.is_not(None),
+            Attempt.preview.is_(False),
+        )
+    )
+    if attempt is None:
+        raise NotFound("This class has no such finished attempt.")
+    return attempt
+
+
+# CSV export
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Text a spreadsheet will not run as a formula: a leading = + - @ gets an apostrophe."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{round(value, 2):g}"
+
+
+def csv_text(book: Gradebook) -> str:
+    """One row per student: username, display name, status, one score per assignment, average.
+
+    Scores are percentages with at most two decimals; a missing assignment is 0 (as in the
+    average), one not yet done is empty. The text starts with a byte order mark so that
+    spreadsheets read it as UTF-8.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    header = ["username", "display name", "status"]
+    header += [column.quiz.title for column in book.columns]
+    header.append("average")
+    writer.writerow([spreadsheet_safe(text) for text in header])
+    for row in book.rows:
+        scores = [
+            "0" if cell.status == rules.MISSING and cell.score is None else _number(cell.score)
+            for cell in row.cells
+        ]
+        writer.writerow(
+            [
+                spreadsheet_safe(row.student.username),
+                spreadsheet_safe(row.student.display_name),
+                "removed" if row.removed else "active",
+                *scores,
+                _number(row.average),
+            ]
+        )
+    return "\ufeff" + out.getvalue()

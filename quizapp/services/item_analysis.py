@@ -1,0 +1,189 @@
+"""Item analysis of a quiz in a class: the attempts, read for `core.statistics`.
+
+The figures cover every submitted attempt at the quiz by the class's students, current or
+removed, whether or not it counted for the assignment (practice tells as much about a
+question as graded work); previews never count. Questions are analysed by version: a
+question edited after some attempts is two rows, since the learners saw two questions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from quizapp.core import statistics
+from quizapp.core.charts import bar_chart_svg, histogram_svg
+from quizapp.models import (
+    Assignment,
+    Attempt,
+    Classroom,
+    Membership,
+    QuestionVersion,
+    QuizRecord,
+    Response,
+)
+from quizapp.services.content import question_of
+from quizapp.services.errors import NotFound
+
+CHOICE_TYPES = ("single", "multiple", "true_false")
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    picks: int
+    share: float
+    correct: bool
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    number: int
+    version: QuestionVersion
+    question: Any
+    stats: statistics.ItemStats
+    band: str | None
+    options: list[Option] | None
+    """How often each option was picked, for choice questions."""
+    other_versions: bool
+    """Whether another version of this question also appears (the row names its version)."""
+
+
+@dataclass(frozen=True)
+class Analysis:
+    quiz: QuizRecord
+    attempts: int
+    summary: statistics.Summary
+    rows: list[QuestionRow]
+    histogram_svg: str
+    facility_svg: str
+
+    @property
+    def flagged(self) -> list[QuestionRow]:
+        return [row for row in self.rows if row.stats.flags]
+
+
+def _class_attempts(classroom: Classroom, quiz_id: int):
+    """Submitted, non-preview attempts at the quiz by anyone who is or was in the class."""
+    return (
+        select(Attempt.id)
+        .join(
+            Membership,
+            and_(Membership.class_id == classroom.id, Membership.student_id == Attempt.user_id),
+        )
+        .where(
+            Attempt.quiz_id == quiz_id,
+            Attempt.submitted_at.is_not(None),
+            Attempt.preview.is_(False),
+        )
+    )
+
+
+def _options(question: Any, picks: list[Any]) -> list[Option] | None:
+    if question.type in ("single", "multiple"):
+        ids = question.choice_ids()
+        correct = {question.correct} if question.type == "single" else set(question.answer)
+        texts = {choice_id: text for text, choice_id in ids.items()}
+        rows = statistics.distractor_analysis(list(ids.values()), picks)
+        return [
+            Option(texts[cid], count, share, texts[cid] in correct) for cid, count, share in rows
+        ]
+    if question.type == "true_false":
+        shown = [None if pick is None else ("true" if pick else "false") for pick in picks]
+        rows = statistics.distractor_analysis(["true", "false"], shown)
+        return [
+            Option(value.title(), count, share, (value == "true") == question.answer)
+            for value, count, share in rows
+        ]
+    return None
+
+
+def analyse(session: Session, classroom: Classroom, quiz_id: int) -> Analysis:
+    """Facility, discrimination, option picks and flags for each question, and two charts.
+
+    Four queries: the quiz (if assigned to the class), the attempts, their responses, and the
+    question versions they used.
+    """
+    quiz = session.scalar(
+        select(QuizRecord)
+        .join(Assignment, Assignment.quiz_id == QuizRecord.id)
+        .where(Assignment.class_id == classroom.id, Assignment.quiz_id == quiz_id)
+    )
+    if quiz is None:
+        raise NotFound("This quiz is not assigned to this class.")
+    attempt_ids = _class_attempts(classroom, quiz_id)
+    attempts = session.execute(
+        select(Attempt.id, Attempt.question_order, Attempt.percentage)
+        .where(Attempt.id.in_(attempt_ids))
+        .order_by(Attempt.id)
+    ).all()
+    answers: dict[int, dict[int, tuple[float, float, Any]]] = defaultdict(dict)
+    for attempt_id, version_id, points, max_points, answer in session.execute(
+        select(
+            Response.attempt_id,
+            Response.question_version_id,
+            Response.points,
+            Response.max_points,
+            Response.answer,
+        ).where(Response.attempt_id.in_(attempt_ids))
+    ):
+        answers[attempt_id][version_id] = (points, max_points, answer)
+    version_ids = {vid for _, order, _ in attempts for vid in order}
+    versions = {
+        v.id: v
+        for v in session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(version_ids)))
+    }
+    questions = {vid: question_of(version) for vid, version in versions.items()}
+
+    scored: list[statistics.AttemptScores] = []
+    picks: dict[int, list[Any]] = defaultdict(list)
+    for attempt_id, order, _ in attempts:
+        responses = []
+        for vid in order:
+            points, max_points, answer = answers[attempt_id].get(
+                vid, (0.0, questions[vid].points, None)
+            )
+            responses.append(statistics.ItemResponse(str(vid), points, max_points, answer))
+            picks[vid].append(answer)
+        scored.append(statistics.AttemptScores(attempt_id, responses))
+
+    ordered = sorted(versions.values(), key=lambda v: (v.position, v.question_key, v.version))
+    stats = statistics.item_analysis(scored, [str(v.id) for v in ordered])
+    keys = defaultdict(int)
+    for version in ordered:
+        keys[version.question_key] += 1
+    rows = [
+        QuestionRow(
+            number=number,
+            version=version,
+            question=questions[version.id],
+            stats=item,
+            band=statistics.facility_band(item.facility) if item.facility is not None else None,
+            options=_options(questions[version.id], picks[version.id]),
+            other_versions=keys[version.question_key] > 1,
+        )
+        for number, (version, item) in enumerate(zip(ordered, stats, strict=True), start=1)
+    ]
+    percentages = [percentage or 0.0 for _, _, percentage in attempts]
+    histogram = histogram_svg(
+        statistics.score_histogram(percentages),
+        f"Score distribution: number of attempts per score band ({quiz.title})",
+    )
+    facility = bar_chart_svg(
+        [(f"Q{row.number}. {row.question.prompt}", row.stats.facility) for row in rows],
+        1.0,
+        "Facility index per question (share of the maximum score)",
+        "{:.0%}",
+    )
+    return Analysis(
+        quiz=quiz,
+        attempts=len(attempts),
+        summary=statistics.summary(percentages),
+        rows=rows,
+        histogram_svg=histogram,
+        facility_svg=facility,
+    )

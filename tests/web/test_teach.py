@@ -1,0 +1,1017 @@
+"""Teacher tools through the Flask test client: classes, assignments, banks in the browser,
+previews, the gradebook and its CSV, item analysis, and who may do each of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+
+import pytest
+from flask import Flask, url_for
+from sqlalchemy import event, func, select
+
+from quizapp.core import assignments as rules
+from quizapp.db import session_scope
+from quizapp.models import (
+    Assignment,
+    Attempt,
+    BankRecord,
+    CardRecord,
+    Classroom,
+    Membership,
+    QuestionVersion,
+    QuizRecord,
+    ReviewLogRecord,
+    User,
+)
+from quizapp.services import accounts, gradebook, item_analysis
+from quizapp.services import attempts as attempt_service
+from quizapp.services.content import question_of
+from tests.conftest import PASSWORD, Browser
+from tests.web.helpers import LIBRARY_BANK, quiz_id
+
+UTC = dt.UTC
+
+ARTICLE = (
+    "The harbour festival took place on Saturday. Twenty boats sailed past the lighthouse.\n"
+    "The wind was strong all afternoon.\n"
+)
+
+TINY_BANK = """\
+id: tiny-bank
+title: Tiny test bank
+language: en
+description: Three questions on a short article.
+source:
+  title: The harbour festival
+  text: sources/tiny.txt
+license: CC-BY-4.0
+
+questions:
+  - id: day
+    type: single
+    prompt: On which day was the festival?
+    choices: [Friday, Saturday, Sunday]
+    answer: Saturday
+    explanation: It was on Saturday.
+    source: The harbour festival took place on Saturday.
+  - id: boats
+    type: single
+    prompt: How many boats sailed?
+    choices: ["12", "20", "30"]
+    answer: "20"
+    explanation: Twenty boats sailed.
+    source: Twenty boats sailed past the lighthouse.
+  - id: weather
+    type: single
+    prompt: What was the weather like?
+    choices: [Sunny, Rainy, Windy]
+    answer: Windy
+    explanation: It was windy.
+    source: The wind was strong all afternoon.
+
+quizzes:
+  - id: best
+    title: Harbour quiz (best)
+    questions: [day, boats, weather]
+  - id: last
+    title: Harbour quiz (last)
+    questions: [day, boats, weather]
+    grading: last
+  - id: average
+    title: Harbour quiz (average)
+    questions: [day, boats, weather]
+    grading: average
+"""
+
+# Two mistakes: a source sentence the article does not hold (line 24, column 13), and an
+# answer that is not among the choices (reported at the question, line 29, column 5).
+BROKEN_BANK = TINY_BANK.replace(
+    "source: Twenty boats sailed past the lighthouse.",
+    "source: Thirty boats sailed past the lighthouse.",
+).replace("answer: Windy", "answer: Stormy")
+
+RIGHT = {"day": "Saturday", "boats": "20", "weather": "Windy"}
+WRONG = {"day": "Friday", "boats": "12", "weather": "Sunny"}
+
+
+# Helpers
+
+
+def teacher_browser(make_browser, create_user) -> tuple[Browser, int]:
+    teacher_id, username = create_user("teacher")
+    browser = make_browser()
+    browser.login(username)
+    return browser, teacher_id
+
+
+def student_browser(make_browser, create_user, name: str | None = None) -> tuple[Browser, int]:
+    student_id, username = create_user("student", name)
+    browser = make_browser()
+    browser.login(username)
+    return browser, student_id
+
+
+def new_class(browser: Browser, name: str = "Year 9 English") -> int:
+    response = browser.post("/classes/new", {"name": name})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(re.search(r"/classes/(\d+)$", response.headers["Location"]).group(1))
+
+
+def join_code(app: Flask, class_id: int) -> str:
+    with session_scope(app) as session:
+        return session.get(Classroom, class_id).join_code
+
+
+def join(app: Flask, browser: Browser, class_id: int) -> None:
+    response = browser.post("/classes/join", {"code": join_code(app, class_id)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    browser.get(response.headers["Location"])  # shows (and so clears) the flashed message
+
+
+def upload(browser: Browser, yaml_text: str, article: str | None = ARTICLE, **extra):
+    data = {"bank_file": (io.BytesIO(yaml_text.encode()), "tiny.yaml"), **extra}
+    if article is not None:
+        data["article_file"] = (io.BytesIO(article.encode()), "tiny.txt")
+    return browser.post("/teach/banks/upload", data, content_type="multipart/form-data")
+
+
+def tiny_quiz(app: Flask, slug: str = "best") -> int:
+    return quiz_id(app, "tiny-bank", slug)
+
+
+def uploaded_tiny_bank(app: Flask, teacher: Browser) -> None:
+    response = upload(teacher, TINY_BANK)
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def assign(browser: Browser, class_id: int, quiz: int, opens: str = "", due: str = ""):
+    return browser.post(
+        f"/classes/{class_id}/assignments", {"quiz": str(quiz), "opens_at": opens, "due_at": due}
+    )
+
+
+def assignment_id(app: Flask, class_id: int, quiz: int) -> int:
+    with session_scope(app) as session:
+        return session.scalar(
+            select(Assignment.id).where(Assignment.class_id == class_id, Assignment.quiz_id == quiz)
+        )
+
+
+def take(app: Flask, user_id: int, quiz: int, picks: dict[str, str], at: dt.datetime) -> int:
+    """A submitted attempt at `at`, answering the questions in `picks` with those choices."""
+    with session_scope(app) as session:
+        taker = attempt_service.Taker(user=session.get(User, user_id))
+        record = session.get(QuizRecord, quiz)
+        attempt = attempt_service.start_attempt(
+            session, record, taker, at - dt.timedelta(minutes=5)
+        )
+        for version in attempt_service.versions_of(session, attempt):
+            if version.question_key not in picks:
+                continue
+            question = question_of(version)
+            raw = question.choice_ids()[picks[version.question_key]]
+            attempt_service.save_answer(
+                session, attempt, version.id, raw, at - dt.timedelta(minutes=1)
+            )
+        attempt_service.submit_attempt(session, attempt, at)
+        return attempt.id
+
+
+def score_picks(correct: int) -> dict[str, str]:
+    """Picks with the first `correct` questions right and the others wrong."""
+    keys = ["day", "boats", "weather"]
+    return {key: (RIGHT if n < correct else WRONG)[key] for n, key in enumerate(keys)}
+
+
+def soon(minutes: int = 1) -> dt.datetime:
+    """A moment just after now: after an assignment made by a request a moment ago."""
+    return dt.datetime.now(UTC) + dt.timedelta(minutes=minutes)
+
+
+def add_student(app: Flask, class_id: int, username: str, display_name: str) -> int:
+    with session_scope(app) as session:
+        user = accounts.create_user(session, username, display_name, PASSWORD, "student")
+        session.add(Membership(class_id=class_id, student_id=user.id))
+        session.flush()
+        return user.id
+
+
+# Classes
+
+
+def test_teacher_renames_archives_and_unarchives_a_class(app, make_browser, create_user):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    student, _ = student_browser(make_browser, create_user)
+    class_id = new_class(teacher, "Year 9")
+    join(app, student, class_id)
+
+    assert (
+        teacher.post(f"/classes/{class_id}/rename", {"name": "  Year 9 Blue "}).status_code == 302
+    )
+    with session_scope(app) as session:
+        assert session.get(Classroom, class_id).name == "Year 9 Blue"
+    rejected = teacher.post(f"/classes/{class_id}/rename", {"name": ""})
+    assert rejected.status_code == 422
+    assert "This field is required." in rejected.get_data(as_text=True)
+
+    assert teacher.post(f"/classes/{class_id}/archive").status_code == 302
+    with session_scope(app) as session:
+        classroom = session.get(Classroom, class_id)
+        assert classroom.archived_at is not None
+        code = classroom.join_code
+    assert "Year 9 Blue" not in student.get("/classes/").get_data(as_text=True)
+    other, _ = student_browser(make_browser, create_user)
+    assert "No open class has that join code" in other.post(
+        "/classes/join", {"code": code}
+    ).get_data(as_text=True)
+    index = teacher.get("/classes/").get_data(as_text=True)
+    assert "Archived classes" in index and "Year 9 Blue" in index
+    # The gradebook of an archived class is kept.
+    assert teacher.get(f"/teach/classes/{class_id}/gradebook").status_code == 200
+
+    assert teacher.post(f"/classes/{class_id}/unarchive").status_code == 302
+    assert "Year 9 Blue" in student.get("/classes/").get_data(as_text=True)
+
+
+def test_regenerating_the_join_code_asks_first_and_retires_the_old_code(
+    app, make_browser, create_user
+):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    class_id = new_class(teacher)
+    old = join_code(app, class_id)
+    page = teacher.get(f"/classes/{class_id}").get_data(as_text=True)
+    assert f'<p class="join-code-big"><code>{old}</code></p>' in page
+    assert 'data-copy=".join-code-big code"' in page and "js-only" in page
+
+    # Without the confirmation (no JavaScript), a page asks first and nothing changes.
+    asked = teacher.post(f"/classes/{class_id}/join-code")
+    assert asked.status_code == 200
+    html = asked.get_data(as_text=True)
+    assert "Make a new join code?" in html and 'name="confirmed" value="yes"' in html
+    assert join_code(app, class_id) == old
+
+    assert teacher.post(f"/classes/{class_id}/join-code", {"confirmed": "yes"}).status_code == 302
+    new = join_code(app, class_id)
+    assert new != old and len(new) == 6
+    student, _ = student_browser(make_browser, create_user)
+    refused = student.post("/classes/join", {"code": old})
+    assert "No open class has that join code" in refused.get_data(as_text=True)
+    assert student.post("/classes/join", {"code": new}).status_code == 302
+
+
+def test_removing_a_student_asks_keeps_their_data_and_is_undone_by_adding_back(
+    app, make_browser, create_user
+):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    student, student_id = student_browser(make_browser, create_user, "rosa")
+    class_id = new_class(teacher)
+    join(app, student, class_id)
+    assign(teacher, class_id, tiny_quiz(app))
+    take(app, student_id, tiny_quiz(app), score_picks(3), soon())
+
+    asked = teacher.post(f"/classes/{class_id}/students/{student_id}/remove")
+    assert asked.status_code == 200 and "Remove Rosa from the class?" in asked.get_data(
+        as_text=True
+    )
+    with session_scope(app) as session:
+        assert session.scalar(select(Membership.removed_at)) is None
+
+    removed = teacher.post(
+        f"/classes/{class_id}/students/{student_id}/remove", {"confirmed": "yes"}
+    )
+    assert removed.status_code == 302
+    with session_scope(app) as session:
+        assert session.scalar(select(Membership.removed_at)) is not None
+    assert "Year 9 English" not in student.get("/classes/").get_data(as_text=True)
+    assert "My assignments" not in student.get("/").get_data(as_text=True)
+    book = teacher.get(f"/teach/classes/{class_id}/gradebook").get_data(as_text=True)
+    assert re.search(r"Rosa</a>\s*<span class=\"badge badge-removed\">removed</span>", book)
+    assert "100%" in book
+    roster = teacher.get(f"/classes/{class_id}").get_data(as_text=True)
+    assert 'Add back<span class="visually-hidden"> Rosa</span>' in roster
+
+    assert teacher.post(f"/classes/{class_id}/students/{student_id}/restore").status_code == 302
+    with session_scope(app) as session:
+        assert session.scalar(select(Membership.removed_at)) is None
+    assert "Year 9 English" in student.get("/classes/").get_data(as_text=True)
+
+    # A student of another class cannot be removed from this one.
+    _, stranger = student_browser(make_browser, create_user)
+    missing = teacher.post(f"/classes/{class_id}/students/{stranger}/remove", {"confirmed": "yes"})
+    assert missing.status_code == 404
+
+
+def test_roster_shows_the_latest_of_sign_in_quiz_work_and_flashcard_review(
+    app, make_browser, create_user
+):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    seen_only = add_student(app, class_id, "seen", "Seen Only")
+    quizzer = add_student(app, class_id, "quizzer", "Quizzer")
+    reviewer = add_student(app, class_id, "reviewer", "Reviewer")
+    add_student(app, class_id, "idle", "Idle")
+    with session_scope(app) as session:
+        for user_id in (seen_only, quizzer, reviewer):
+            session.get(User, user_id).last_seen_at = dt.datetime(2024, 1, 10, 8, 0, tzinfo=UTC)
+    take(app, quizzer, tiny_quiz(app), RIGHT, dt.datetime(2024, 2, 10, 8, 0, tzinfo=UTC))
+    take(app, reviewer, tiny_quiz(app), RIGHT, dt.datetime(2024, 2, 10, 8, 0, tzinfo=UTC))
+    with session_scope(app) as session:
+        bank_id = session.scalar(select(BankRecord.id).where(BankRecord.slug == "tiny-bank"))
+        reviewed = dt.datetime(2024, 3, 10, 8, 0, tzinfo=UTC)
+        card = CardRecord(
+            user_id=reviewer, bank_id=bank_id, card_key="day", state="review", due=reviewed
+        )
+        session.add(card)
+        session.flush()
+        session.add(
+            ReviewLogRecord(
+                user_id=reviewer,
+                card_id=card.id,
+                rating=3,
+                state_before="review",
+                reviewed_at=reviewed,
+                due_before=reviewed,
+                scheduled_days=3,
+            )
+        )
+    html = teacher.get(f"/classes/{class_id}").get_data(as_text=True)
+
+    def activity(name: str) -> str:
+        row = re.search(rf">{name}</a></td>(.*?)</tr>", html, re.S).group(1)
+        return re.findall(r"<td>(.*?)</td>", row, re.S)[2]
+
+    assert activity("Seen Only") == "Wed 10 Jan 2024, 08:00 UTC"
+    assert activity("Quizzer") == "Sat 10 Feb 2024, 08:00 UTC"
+    assert activity("Reviewer") == "Sun 10 Mar 2024, 08:00 UTC"
+    assert activity("Idle") == "—"
+
+
+def test_roster_runs_the_same_number_of_queries_for_any_class_size(app, make_browser, create_user):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    small, large = new_class(teacher, "Small"), new_class(teacher, "Large")
+    for n in range(2):
+        add_student(app, small, f"small{n}", f"Small {n}")
+    for n in range(8):
+        user = add_student(app, large, f"large{n}", f"Large {n}")
+        take(app, user, tiny_quiz(app), RIGHT, soon())
+    for class_id in (small, large):
+        assign(teacher, class_id, tiny_quiz(app))
+
+    def queries(path: str) -> int:
+        teacher.get(path)  # warm up: the session's user and the CSRF token
+        count = 0
+
+        def counter(*_args):
+            nonlocal count
+            count += 1
+
+        engine = app.extensions["quizapp.engine"]
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            assert teacher.get(path).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+        return count
+
+    for template in (
+        "/classes/{}",
+        "/teach/classes/{}/gradebook",
+        "/teach/classes/{}/gradebook.csv",
+        f"/teach/classes/{{}}/quizzes/{tiny_quiz(app)}/analysis",
+    ):
+        assert queries(template.format(small)) == queries(template.format(large)), template
+
+
+# Assignments
+
+
+def test_assignment_dates_are_read_in_the_teachers_time_zone_and_stored_in_utc(
+    app, make_browser, create_user
+):
+    teacher, teacher_id = teacher_browser(make_browser, create_user)
+    with session_scope(app) as session:
+        session.get(User, teacher_id).timezone = "Europe/Berlin"
+    class_id = new_class(teacher)
+    quiz = quiz_id(app, LIBRARY_BANK, "key-facts")
+    response = assign(teacher, class_id, quiz, "2030-06-01T09:00", "2030-06-08T18:30")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with session_scope(app) as session:
+        assignment = session.scalar(select(Assignment))
+        assert assignment.opens_at == dt.datetime(2030, 6, 1, 7, 0, tzinfo=UTC)
+        assert assignment.due_at == dt.datetime(2030, 6, 8, 16, 30, tzinfo=UTC)
+    page = teacher.get(f"/classes/{class_id}").get_data(as_text=True)
+    assert "Sat 01 Jun 2030, 09:00 CEST" in page
+    assert "Times are in your time zone, Europe/Berlin" in page
+
+    # Assigning it again changes the dates; a due date before the opening is refused.
+    assert assign(teacher, class_id, quiz, "", "2030-07-01T10:00").status_code == 302
+    with session_scope(app) as session:
+        assert session.scalar(select(func.count(Assignment.id))) == 1
+        assert session.scalar(select(Assignment.opens_at)) is None
+    refused = assign(teacher, class_id, quiz, "2030-07-02T10:00", "2030-07-01T10:00")
+    assert refused.status_code == 422
+    assert "The due date must come after the open date." in refused.get_data(as_text=True)
+    assert assign(teacher, class_id, 999999).status_code == 422  # not a choice
+
+
+def test_students_see_their_assignments_with_status_and_score(app, make_browser, create_user):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    student, student_id = student_browser(make_browser, create_user)
+    class_id = new_class(teacher, "Harbour class")
+    join(app, student, class_id)
+    best, last, average = (tiny_quiz(app, slug) for slug in ("best", "last", "average"))
+    key_facts = quiz_id(app, LIBRARY_BANK, "key-facts")
+    numbers = quiz_id(app, LIBRARY_BANK, "numbers-and-dates")
+    assign(teacher, class_id, best, "2020-01-01T00:00", "2020-02-01T00:00")
+    assign(teacher, class_id, last, "2020-01-01T00:00", "2020-02-01T00:00")
+    assign(teacher, class_id, average)
+    assign(teacher, class_id, key_facts, "2999-01-01T09:00")
+    assign(teacher, class_id, numbers, "2020-01-01T00:00", "2020-02-01T00:00")
+
+    take(app, student_id, best, score_picks(1), dt.datetime(2019, 12, 1, tzinfo=UTC))  # practice
+    take(app, student_id, best, score_picks(2), dt.datetime(2020, 1, 15, tzinfo=UTC))
+    take(app, student_id, last, score_picks(3), dt.datetime(2020, 3, 1, tzinfo=UTC))
+    # Before the assignment was made, with no open date: practice, so still to do.
+    take(app, student_id, average, score_picks(3), dt.datetime(2020, 3, 1, tzinfo=UTC))
+
+    html = student.get("/").get_data(as_text=True)
+    assert "My assignments" in html
+    rows = {
+        re.search(r"<h3><a [^>]*>(.*?)</a></h3>", item).group(1): item
+        for item in html.split('<li class="assignment-item">')[1:]
+    }
+    assert set(rows) == {
+        "Harbour quiz (best)",
+        "Harbour quiz (last)",
+        "Harbour quiz (average)",
+        "Key facts",
+        "Numbers and dates",
+    }
+
+    def status(title: str) -> str:
+        return re.search(r'<span class="badge [^"]*">(.*?)</span>', rows[title]).group(1)
+
+    assert status("Harbour quiz (best)") == "done"
+    assert "score <strong>66.7%</strong>" in rows["Harbour quiz (best)"]
+    assert status("Harbour quiz (last)") == "late"
+    assert "score <strong>100%</strong>" in rows["Harbour quiz (last)"]
+    assert status("Harbour quiz (average)") == "to do"
+    assert "score" not in rows["Harbour quiz (average)"]
+    assert status("Key facts") == "upcoming"
+    assert "opens Tue 01 Jan 2999, 09:00 UTC" in rows["Key facts"]
+    assert status("Numbers and dates") == "missing"
+    # The quiz itself stays open to practice before its open date.
+    assert "Start the quiz" in student.get(f"/quiz/{key_facts}").get_data(as_text=True)
+
+
+def test_status_rules():
+    now = dt.datetime(2025, 5, 10, tzinfo=UTC)
+    due = dt.datetime(2025, 5, 1, tzinfo=UTC)
+    later = dt.datetime(2025, 6, 1, tzinfo=UTC)
+    assert rules.status(None, None, None, now) == rules.TO_DO
+    assert rules.status(None, later, None, now) == rules.UPCOMING
+    assert rules.status(None, None, due, now) == rules.MISSING
+    assert rules.status(due, None, due, now) == rules.DONE  # on the due moment is on time
+    assert rules.status(now, None, due, now) == rules.LATE
+    assert rules.average([(rules.DONE, 80.0), (rules.MISSING, None), (rules.TO_DO, None)]) == 40
+    assert rules.average([(rules.TO_DO, None)]) is None
+
+
+def test_archived_assignments_leave_students_home_and_the_gradebook(app, make_browser, create_user):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    student, _ = student_browser(make_browser, create_user)
+    class_id = new_class(teacher)
+    join(app, student, class_id)
+    quiz = quiz_id(app, LIBRARY_BANK, "key-facts")
+    assign(teacher, class_id, quiz)
+    section = student.get("/").get_data(as_text=True).split("My assignments")[1]
+    assert ">Key facts</a></h3>" in section.split("</section>")[0]
+    aid = assignment_id(app, class_id, quiz)
+    assert teacher.post(f"/classes/{class_id}/assignments/{aid}/archive").status_code == 302
+    assert "My assignments" not in student.get("/").get_data(as_text=True)
+    book = teacher.get(f"/teach/classes/{class_id}/gradebook").get_data(as_text=True)
+    assert "is archived: students no longer see it" in book  # the flashed message
+    assert ">Key facts</a>" not in book and "No quiz is assigned to this class yet." in book
+    assert teacher.post(f"/classes/{class_id}/assignments/{aid}/unarchive").status_code == 302
+    assert "My assignments" in student.get("/").get_data(as_text=True)
+
+
+# Banks in the browser
+
+
+def test_upload_with_errors_shows_them_at_their_lines_and_imports_nothing(
+    app, make_browser, create_user
+):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    response = upload(teacher, BROKEN_BANK)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "2 problems found: nothing was imported" in html
+    assert "<code>tiny.yaml:24:13</code>" in html
+    assert "<code>tiny.yaml:29:5</code>" in html
+    assert "not found in sources/tiny.txt" in html
+    assert "the answer &#39;Stormy&#39; is not among the choices" in html
+    # The offending line, numbered and highlighted, with its message right under it.
+    assert re.search(
+        r'<div class="listing-line listing-bad" id="line-24">\s*'
+        r'<span class="listing-number">24</span><code class="listing-text">'
+        r"    source: Thirty boats sailed past the lighthouse.</code>\s*</div>\s*"
+        r'<p class="listing-message"><span class="visually-hidden">Problem at </span>'
+        r"line 24, column 13: source sentence",
+        html,
+    )
+    assert '<span class="listing-number">21</span>' not in html  # only lines near problems
+    # What was uploaded is kept in the page, ready to be fixed and sent again.
+    assert "answer: Stormy" in html.split('name="text"')[1].split("</textarea>")[0]
+    assert "The wind was strong all afternoon." in html.split('name="article_text"')[1]
+    assert 'name="filename" type="hidden" value="tiny.yaml"' in html
+    with session_scope(app) as session:
+        assert session.scalar(select(BankRecord).where(BankRecord.slug == "tiny-bank")) is None
+
+    # Fixed in the text box (no file chosen this time), it imports.
+    fixed = teacher.post(
+        "/teach/banks/upload",
+        {"text": TINY_BANK.replace("\n", "\r\n"), "article_text": ARTICLE, "filename": "tiny.yaml"},
+    )
+    assert fixed.status_code == 302, fixed.get_data(as_text=True)
+    with session_scope(app) as session:
+        bank = session.scalar(select(BankRecord).where(BankRecord.slug == "tiny-bank"))
+        assert bank.yaml_text == TINY_BANK and bank.filename == "tiny.yaml"
+
+
+def test_upload_without_its_article_says_the_article_is_missing(app, make_browser, create_user):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    response = upload(teacher, TINY_BANK, article=None)
+    assert response.status_code == 422
+    assert "tiny.yaml:7:9" in response.get_data(as_text=True)
+    assert "source text file &#39;sources/tiny.txt&#39; not found" in response.get_data(
+        as_text=True
+    )
+    nothing = teacher.post("/teach/banks/upload", {})
+    assert nothing.status_code == 422
+    assert "Choose a bank file, or paste the bank&#39;s YAML." in nothing.get_data(as_text=True)
+    wrong_kind = teacher.post(
+        "/teach/banks/upload",
+        {"bank_file": (io.BytesIO(b"id: x"), "bank.exe")},
+        content_type="multipart/form-data",
+    )
+    assert wrong_kind.status_code == 422
+    assert "Upload a .yaml or .yml file." in wrong_kind.get_data(as_text=True)
+
+
+def test_a_valid_upload_imports_the_teachers_bank_and_a_new_version_keeps_its_article(
+    app, make_browser, create_user
+):
+    teacher, teacher_id = teacher_browser(make_browser, create_user)
+    response = upload(teacher, TINY_BANK)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/teach/banks")
+    with session_scope(app) as session:
+        bank = session.scalar(select(BankRecord).where(BankRecord.slug == "tiny-bank"))
+        assert bank.owner_id == teacher_id
+        assert bank.source_text == ARTICLE
+        assert {
+            q.slug for q in session.scalars(select(QuizRecord).where(QuizRecord.bank_id == bank.id))
+        } == {
+            "best",
+            "last",
+            "average",
+        }
+    banks_page = teacher.get("/teach/banks").get_data(as_text=True)
+    assert "Tiny test bank" in banks_page and "Riverside library reopens" in banks_page
+    assert banks_page.index("Your banks") < banks_page.index("Tiny test bank")
+    assert banks_page.index("Tiny test bank") < banks_page.index("School banks")
+
+    # A new version, pasted without its article: the stored article is used.
+    changed = TINY_BANK.replace("explanation: It was windy.", "explanation: A strong wind blew.")
+    assert teacher.post("/teach/banks/upload", {"text": changed}).status_code == 302
+    with session_scope(app) as session:
+        versions = session.scalars(
+            select(QuestionVersion.version).where(QuestionVersion.question_key == "weather")
+        ).all()
+        assert sorted(versions) == [1, 2]
+
+
+def test_a_teacher_cannot_overwrite_another_teachers_or_the_schools_bank(
+    app, make_browser, create_user
+):
+    owner, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, owner)
+    intruder, _ = teacher_browser(make_browser, create_user)
+    changed = TINY_BANK.replace("title: Tiny test bank", "title: Taken over")
+    refused = upload(intruder, changed)
+    assert refused.status_code == 403
+    html = refused.get_data(as_text=True)
+    assert "A bank with the id “tiny-bank” already exists" in html
+    assert "title: Taken over" in html  # nothing typed is lost
+    with session_scope(app) as session:
+        assert session.scalar(select(BankRecord.title).where(BankRecord.slug == "tiny-bank")) == (
+            "Tiny test bank"
+        )
+    # Even a broken file with that id is refused, before the teacher fixes everything.
+    assert upload(intruder, BROKEN_BANK).status_code == 403
+
+    school = TINY_BANK.replace("id: tiny-bank", f"id: {LIBRARY_BANK}", 1)
+    assert upload(intruder, school).status_code == 403
+    with session_scope(app) as session:
+        library = session.scalar(select(BankRecord).where(BankRecord.slug == LIBRARY_BANK))
+        assert library.owner_id is None and library.title == "Riverside library reopens"
+
+
+def test_download_gives_the_stored_yaml_as_an_attachment(app, make_browser, create_user):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    with session_scope(app) as session:
+        ids = dict(session.execute(select(BankRecord.slug, BankRecord.id)).all())
+        library_yaml = session.get(BankRecord, ids[LIBRARY_BANK]).yaml_text
+    response = teacher.get(f"/teach/banks/{ids['tiny-bank']}/download")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="tiny-bank.yaml"'
+    assert response.get_data(as_text=True) == TINY_BANK
+    school = teacher.get(f"/teach/banks/{ids[LIBRARY_BANK]}/download")
+    assert school.status_code == 200 and school.get_data(as_text=True) == library_yaml
+
+    other, _ = teacher_browser(make_browser, create_user)
+    assert other.get(f"/teach/banks/{ids['tiny-bank']}/download").status_code == 403
+    assert other.get("/teach/banks/999999/download").status_code == 404
+
+
+def test_a_preview_is_taken_like_a_quiz_and_counts_nowhere(app, make_browser, create_user):
+    teacher, teacher_id = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    quiz = tiny_quiz(app, "last")
+    class_id = new_class(teacher)
+    assign(teacher, class_id, quiz)
+    student, student_id = student_browser(make_browser, create_user)
+    join(app, student, class_id)
+
+    started = teacher.post(f"/teach/quizzes/{quiz}/preview")
+    assert started.status_code == 302
+    attempt = int(re.search(r"/attempt/(\d+)/1$", started.headers["Location"]).group(1))
+    with session_scope(app) as session:
+        versions = {
+            v.question_key: v
+            for v in attempt_service.versions_of(session, session.get(Attempt, attempt))
+        }
+    for number, key in enumerate(("day", "boats", "weather"), start=1):
+        choice = question_of(versions[key]).choice_ids()[RIGHT[key]]
+        assert (
+            teacher.post(
+                f"/attempt/{attempt}/{number}", {"answer": choice, "action": "next"}
+            ).status_code
+            == 302
+        )
+    assert teacher.post(f"/attempt/{attempt}/submit").status_code == 302
+    result = teacher.get(f"/attempt/{attempt}/result").get_data(as_text=True)
+    assert "This was a preview" in result and "100%" in result
+
+    with session_scope(app) as session:
+        recorded = session.get(Attempt, attempt)
+        assert recorded.preview and recorded.percentage == 100
+        teacher_user = session.get(User, teacher_id)
+        assert attempt_service.quiz_score(session, recorded.quiz, teacher_user) is None
+        classroom = session.get(Classroom, class_id)
+        book = gradebook.gradebook(session, classroom, soon())
+        assert [row.student.id for row in book.rows] == [student_id]
+        assert book.rows[0].cells[0].attempts == 0
+        assert item_analysis.analyse(session, classroom, quiz).attempts == 0
+    assert "your score: <strong>—</strong>" in teacher.get("/").get_data(as_text=True)
+    # A second preview starts afresh; students cannot preview.
+    assert teacher.post(f"/teach/quizzes/{quiz}/preview").status_code == 302
+    assert student.post(f"/teach/quizzes/{quiz}/preview").status_code == 403
+
+
+# Gradebook
+
+
+def test_gradebook_cells_follow_each_quizs_grading_method(app, make_browser, create_user):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    best, last, average = (tiny_quiz(app, slug) for slug in ("best", "last", "average"))
+    for quiz in (best, last, average):
+        assign(teacher, class_id, quiz)
+    student = add_student(app, class_id, "gina", "Gina")
+    take(app, student, best, score_picks(1), soon(1))
+    take(app, student, best, score_picks(2), soon(2))
+    take(app, student, last, score_picks(2), soon(1))
+    take(app, student, last, score_picks(1), soon(2))
+    take(app, student, average, score_picks(1), soon(1))
+    take(app, student, average, score_picks(3), soon(2))
+
+    with session_scope(app) as session:
+        book = gradebook.gradebook(session, session.get(Classroom, class_id), soon(10))
+    cells = book.rows[0].cells
+    assert [column.settings.grading for column in book.columns] == ["best", "last", "average"]
+    assert [cell.score for cell in cells] == [66.67, 33.33, pytest.approx((33.33 + 100) / 2)]
+    assert [cell.status for cell in cells] == ["done", "done", "done"]
+    assert book.rows[0].average == pytest.approx((66.67 + 33.33 + 66.665) / 3)
+    html = teacher.get(f"/teach/classes/{class_id}/gradebook").get_data(as_text=True)
+    assert "best attempt" in html and "last attempt" in html and "average of attempts" in html
+    assert re.search(
+        r'<span class="score">66.7%</span>\s*</td>\s*<td[^>]*>\s*<span class="score">33.3%', html
+    )
+
+
+def test_gradebook_marks_late_and_missing_work(app, make_browser, create_user):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    quiz = tiny_quiz(app)
+    assign(teacher, class_id, quiz, "2020-01-01T00:00", "2020-02-01T00:00")
+    on_time = add_student(app, class_id, "ontime", "On Time")
+    late = add_student(app, class_id, "late", "Late One")
+    add_student(app, class_id, "absent", "Absent")
+    take(app, on_time, quiz, RIGHT, dt.datetime(2020, 1, 20, tzinfo=UTC))
+    take(app, late, quiz, RIGHT, dt.datetime(2020, 2, 20, tzinfo=UTC))
+    html = teacher.get(f"/teach/classes/{class_id}/gradebook").get_data(as_text=True)
+
+    def cell(name: str) -> str:
+        return re.search(rf">{name}</a>.*?</th>\s*(<td.*?</td>)", html, re.S).group(1)
+
+    assert 'class="cell cell-done"' in cell("On Time") and "100%" in cell("On Time")
+    late_cell = cell("Late One")
+    assert "100%" in late_cell and '<span class="badge badge-late">late</span>' in late_cell
+    assert '<span class="badge badge-missing">missing</span>' in cell("Absent")
+    assert rules.COUNTING_RULE in html and rules.AVERAGE_RULE in html
+
+
+def test_csv_export_one_row_per_student_with_formula_cells_neutralized(
+    app, make_browser, create_user
+):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher, "Year 9 / Blue")
+    best, last = tiny_quiz(app, "best"), tiny_quiz(app, "last")
+    assign(teacher, class_id, best)
+    assign(teacher, class_id, last, "2020-01-01T00:00", "2020-02-01T00:00")
+    summer = add_student(app, class_id, "sum1", "@SUM(A1)")
+    ann = add_student(app, class_id, "ann", 'Ann "A", first')
+    add_student(app, class_id, "-minus", "Minus")
+    bob = add_student(app, class_id, "bob", "Bob")
+    take(app, summer, best, score_picks(3), soon())
+    take(app, ann, best, score_picks(2), soon())
+    take(app, ann, last, score_picks(1), dt.datetime(2020, 1, 10, tzinfo=UTC))
+    take(app, bob, last, score_picks(2), dt.datetime(2020, 3, 1, tzinfo=UTC))
+    teacher.post(f"/classes/{class_id}/students/{bob}/remove", {"confirmed": "yes"})
+
+    response = teacher.get(f"/teach/classes/{class_id}/gradebook.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert (
+        response.headers["Content-Disposition"]
+        == 'attachment; filename="year-9-blue-gradebook.csv"'
+    )
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    assert response.data.decode("utf-8") == (
+        "\ufeffusername,display name,status,Harbour quiz (best),Harbour quiz (last),average\r\n"
+        "sum1,'@SUM(A1),active,100,0,50\r\n"
+        'ann,"Ann ""A"", first",active,66.67,33.33,50\r\n'
+        "'-minus,Minus,active,,0,0\r\n"
+        "bob,Bob,removed,,66.67,66.67\r\n"
+    )
+    assert gradebook.spreadsheet_safe("=1+2") == "'=1+2"
+    assert gradebook.spreadsheet_safe("+1") == "'+1"
+    assert gradebook.spreadsheet_safe("a=1") == "a=1"
+
+
+def test_student_detail_lists_every_attempt_and_the_teacher_opens_its_review(
+    app, make_browser, create_user
+):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    quiz = tiny_quiz(app)
+    assign(teacher, class_id, quiz, "2020-01-01T00:00")
+    student = add_student(app, class_id, "pia", "Pia")
+    practice = take(app, student, quiz, score_picks(1), dt.datetime(2019, 12, 1, tzinfo=UTC))
+    counted = take(app, student, quiz, score_picks(2), dt.datetime(2020, 1, 5, tzinfo=UTC))
+
+    html = teacher.get(f"/teach/classes/{class_id}/students/{student}").get_data(as_text=True)
+    assert "practice, before it opened" in html
+    assert f"/teach/classes/{class_id}/attempts/{counted}" in html
+    assert f"/teach/classes/{class_id}/attempts/{practice}" in html
+    assert "Average: <strong>66.7%</strong>" in html
+
+    review = teacher.get(f"/teach/classes/{class_id}/attempts/{counted}")
+    assert review.status_code == 200
+    text = review.get_data(as_text=True)
+    assert "Pia’s score: 66.7%" in text
+    assert "Answer given:</strong> Saturday" in text and "Answer given:</strong> Sunny" in text
+    assert "Correct answer:</strong> Windy" in text
+
+    # Another class's student: neither their detail nor their attempt.
+    other_class = new_class(teacher, "Other")
+    assert teacher.get(f"/teach/classes/{other_class}/students/{student}").status_code == 404
+    assert teacher.get(f"/teach/classes/{other_class}/attempts/{counted}").status_code == 404
+    other_teacher, _ = teacher_browser(make_browser, create_user)
+    assert other_teacher.get(f"/teach/classes/{class_id}/attempts/{counted}").status_code == 403
+
+
+# Item analysis
+
+
+def test_item_analysis_on_a_hand_computed_example(app, make_browser, create_user):
+    """Four students, three one-point questions (a = day, b = boats, c = weather):
+
+        S1: a b c right -> 3      S3: a right    -> 1
+        S2: a b right   -> 2      S4: c right    -> 1
+
+    Facility: a 3/4, b 2/4, c 2/4. Discrimination is the correlation of each question's
+    score with the rest of the attempt (total minus the question):
+        a: x = 1 1 1 0, rest = 2 1 0 1: deviations (.25 .25 .25 -.75)(1 0 -1 0), sum 0 -> 0
+        b: x = 1 1 0 0, rest = 2 1 1 1: sum of products .5, sums of squares 1 and .75
+           -> .5 / sqrt(.75) = 1/sqrt(3)
+        c: x = 1 0 0 1, rest = 2 2 1 0: sum of products -.5, sums of squares 1 and 2.75
+           -> -.5 / sqrt(2.75)
+    """
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    quiz = tiny_quiz(app)
+    assign(teacher, class_id, quiz)
+    picks = [
+        RIGHT,
+        {"day": "Saturday", "boats": "20", "weather": "Sunny"},
+        {"day": "Saturday", "boats": "12", "weather": "Rainy"},
+        {"day": "Friday", "boats": "30", "weather": "Windy"},
+    ]
+    for number, answers in enumerate(picks, start=1):
+        student = add_student(app, class_id, f"s{number}", f"S{number}")
+        take(app, student, quiz, answers, soon())
+    # Neither a preview nor another class's attempt counts.
+    teacher.post(f"/teach/quizzes/{quiz}/preview")
+    other_class = new_class(teacher, "Other")
+    outsider = add_student(app, other_class, "outsider", "Outsider")
+    take(app, outsider, quiz, RIGHT, soon())
+
+    with session_scope(app) as session:
+        result = item_analysis.analyse(session, session.get(Classroom, class_id), quiz)
+    assert result.attempts == 4
+    a, b, c = result.rows
+    assert [row.version.question_key for row in result.rows] == ["day", "boats", "weather"]
+    assert [row.stats.attempts for row in result.rows] == [4, 4, 4]
+    assert [row.stats.facility for row in result.rows] == [0.75, 0.5, 0.5]
+    assert a.stats.discrimination == pytest.approx(0)
+    assert b.stats.discrimination == pytest.approx(1 / math.sqrt(3))
+    assert c.stats.discrimination == pytest.approx(-0.5 / math.sqrt(2.75))
+    assert a.stats.flags == ("weak discrimination",)
+    assert b.stats.flags == ()
+    assert c.stats.flags == ("negative discrimination",)
+    assert [(o.text, o.picks, o.share, o.correct) for o in a.options] == [
+        ("Friday", 1, 0.25, False),
+        ("Saturday", 3, 0.75, True),
+        ("Sunday", 0, 0.0, False),
+    ]
+    assert result.summary["mean"] == pytest.approx((100 + 66.67 + 33.33 + 33.33) / 4)
+    assert result.summary["median"] == pytest.approx(50)
+
+    html = teacher.get(f"/teach/classes/{class_id}/quizzes/{quiz}/analysis").get_data(as_text=True)
+    assert "4 submitted attempts" in html
+    flagged = html.split('id="flagged-heading"')[1].split('id="questions-heading"')[0]
+    assert "The wind was strong all afternoon." in flagged  # c, beside its flags
+    assert "The harbour festival took place on Saturday." in flagged  # a
+    assert "Twenty boats sailed" not in html  # b is not flagged
+    assert "0.58" in html and "-0.30" in html and "75%" in html
+    assert html.count("<svg") == 2 and "Facility index per question" in html
+    assert "30–40%: 2; 40–50%: 0; 50–60%: 0; 60–70%: 1" in html  # the histogram's data
+    assert "<script" not in html.split("<main")[1]
+    assert teacher.get(f"/teach/classes/{class_id}/quizzes/999999/analysis").status_code == 404
+
+
+# Who may do what
+
+
+def teacher_routes(app: Flask) -> list[tuple[str, str]]:
+    """(endpoint, method) of every teacher route: the teach blueprint and class management."""
+    learner_routes = {"classes.index", "classes.join"}
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith(("teach.", "classes.")):
+            continue
+        if rule.endpoint in learner_routes:
+            continue
+        method = "GET" if "GET" in rule.methods else "POST"
+        routes.append((rule.endpoint, method))
+    return sorted(routes)
+
+
+@pytest.fixture
+def teacher_world(app, make_browser, create_user):
+    """A teacher with a class, a student in it, an own bank, an assignment and an attempt."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    quiz = tiny_quiz(app)
+    assign(teacher, class_id, quiz)
+    student, student_id = student_browser(make_browser, create_user)
+    join(app, student, class_id)
+    attempt = take(app, student_id, quiz, RIGHT, soon())
+    with session_scope(app) as session:
+        bank_id = session.scalar(select(BankRecord.id).where(BankRecord.slug == "tiny-bank"))
+    values = {
+        "class_id": class_id,
+        "student_id": student_id,
+        "bank_id": bank_id,
+        "quiz_id": quiz,
+        "attempt_id": attempt,
+        "assignment_id": assignment_id(app, class_id, quiz),
+    }
+    return teacher, student, values
+
+
+def route_urls(app: Flask, values: dict[str, int]) -> list[tuple[str, str, str]]:
+    urls = []
+    with app.test_request_context():
+        for endpoint, method in teacher_routes(app):
+            rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+            urls.append(
+                (endpoint, method, url_for(endpoint, **{k: values[k] for k in rule.arguments}))
+            )
+    return urls
+
+
+FORM_DATA = {
+    "classes.create": {"name": "Another class"},
+    "classes.rename": {"name": "Renamed"},
+}
+
+
+def call(browser, method: str, url: str, endpoint: str = "", values: dict | None = None):
+    """The route as a browser would use it: a GET, or a confirmed post with its form."""
+    if method == "GET":
+        return browser.get(url)
+    data = {"confirmed": "yes", **FORM_DATA.get(endpoint, {})}
+    if endpoint == "classes.assign" and values:
+        data["quiz"] = str(values["quiz_id"])
+    return browser.post(url, data)
+
+
+def test_the_matrix_covers_every_teacher_route(app):
+    assert {endpoint for endpoint, _ in teacher_routes(app)} == {
+        "classes.create",
+        "classes.show",
+        "classes.rename",
+        "classes.archive",
+        "classes.unarchive",
+        "classes.regenerate_code",
+        "classes.remove_student",
+        "classes.restore_student",
+        "classes.assign",
+        "classes.archive_assignment",
+        "classes.unarchive_assignment",
+        "teach.banks",
+        "teach.upload",
+        "teach.download",
+        "teach.preview",
+        "teach.gradebook_page",
+        "teach.gradebook_csv",
+        "teach.student",
+        "teach.attempt_review",
+        "teach.analysis",
+    }
+
+
+def test_students_get_403_on_every_teacher_route(app, teacher_world):
+    _, student, values = teacher_world
+    for endpoint, method, url in route_urls(app, values):
+        assert call(student, method, url, endpoint, values).status_code == 403, endpoint
+
+
+def test_visitors_are_sent_to_log_in_on_every_teacher_route(app, client, teacher_world):
+    _, _, values = teacher_world
+    anonymous = Browser(app.test_client())
+    for endpoint, method, url in route_urls(app, values):
+        response = call(anonymous, method, url, endpoint, values)
+        assert response.status_code == 302, endpoint
+        assert "/login" in response.headers["Location"], endpoint
+
+
+def test_another_teacher_gets_403_on_every_route_of_this_teachers_class_and_bank(
+    app, make_browser, create_user, teacher_world
+):
+    _, _, values = teacher_world
+    other, _ = teacher_browser(make_browser, create_user)
+    own_pages = {"classes.create", "teach.banks", "teach.upload"}
+    for endpoint, method, url in route_urls(app, values):
+        if endpoint in own_pages:
+            continue
+        assert call(other, method, url, endpoint, values).status_code == 403, endpoint
+    with session_scope(app) as session:
+        classroom = session.get(Classroom, values["class_id"])
+        assert classroom.archived_at is None and classroom.name == "Year 9 English"
+        assert session.scalar(select(Membership.removed_at)) is None
+
+
+def test_the_owner_can_use_every_teacher_route(app, teacher_world):
+    teacher, _, values = teacher_world
+    for endpoint, method, url in route_urls(app, values):
+        status = call(teacher, method, url, endpoint, values).status_code
+        assert status in (200, 302), (endpoint, status)
