@@ -441,7 +441,8 @@ def due_queue(
 
     learning and relearning cards due now (their steps are minutes), then review cards due
     by the end of the learner's local day, each oldest due first; then new cards, in the
-    bank's order, up to what is left of today's new-card limit.
+    order they joined the deck (the bank's order), up to what is left of today's new-card
+    limit.
     Each part is one range of the index `ix_card_states_due`, read no further than needed;
     the statements are built once, since a review session asks for its queue at every card.
     """
@@ -463,8 +464,8 @@ def due_queue(
         rows = connection.execute(_queue_part(deck.kind, part, keys is not None), params).all()
         if due_by is None and rows:
             left = scheduling.new_card_allowance(rows[0].started_today, user.new_cards_per_day)
-            rows = rows[:left]
-        queue += [QueuedCard(row[0], row[1], row[2], row[3]) for row in rows]
+            rows = [row[:4] for row in rows[:left]]
+        queue += map(QueuedCard._make, rows)
     return queue
 
 
@@ -474,14 +475,23 @@ def _states_waiting(
     """The deck's cards that can count today: new ones (including cards not started yet) and
     the others due by the end of the learner's day."""
     end_of_today = _end_of_day(now, zone_of(user))
-    rows = session.scalars(
-        select(CardRecord).where(
+    rows = session.execute(
+        select(
+            CardRecord.card_key,
+            CardRecord.state,
+            CardRecord.due,
+            CardRecord.step,
+            CardRecord.stability,
+            CardRecord.difficulty,
+            CardRecord.last_review,
+        ).where(
             *_in_deck(user, deck),
             (CardRecord.state == "new") | (CardRecord.due < end_of_today),
         )
     )
-    waiting = [(card.card_key, state_of(card)) for card in rows]
-    waiting += [(key, CardState.new(now)) for key in _unstarted_keys(session, user, deck)]
+    new = CardState.new(now)  # all new cards count alike, whenever they joined the deck
+    waiting = [(row.card_key, new if row.state == "new" else CardState(*row[1:])) for row in rows]
+    waiting += [(key, new) for key in _unstarted_keys(session, user, deck)]
     return waiting
 
 
@@ -650,11 +660,11 @@ def rate_card(
         raise InvalidAnswer("That is not a version of this card. Reload the page.")
     before = CardState(
         state=row.state,
-        due=_aware(row.due),
+        due=row.due,
         step=row.step,
         stability=row.stability,
         difficulty=row.difficulty,
-        last_review=_aware(row.last_review) if row.last_review is not None else None,
+        last_review=row.last_review,
     )
     after, review = scheduler.rate(before, rating, _not_before(now, before), duration_ms)
     if not _save(session, connection, card_id, revision, after):
@@ -685,11 +695,6 @@ def _save(
     if loaded is not None:
         session.expire(loaded)
     return saved.rowcount == 1
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """A datetime read by a Core statement on the table (AwareDateTime already is aware)."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def schedule_missed(
@@ -758,16 +763,16 @@ def schedule_missed(
         card = cards.get(row.question_key)
         if card is None:
             continue
-        before = state_of(card)
+        card_id, before = card.id, state_of(card)
         at = _not_before(now, before)
         after, review = scheduler.rate(before, AGAIN, at)
         # Rated in a flashcard review at this very moment: that review stands.
-        if not _save(session, connection, card.id, card.revision, replace(after, due=at)):
+        if not _save(session, connection, card_id, card.revision, replace(after, due=at)):
             continue
-        log = _log_values(card.user_id, card.id, review, row.id, "quiz")
+        log = _log_values(attempt.user_id, card_id, review, row.id, "quiz")
         log["scheduled_days"] = 0.0  # due at once, as set above
         connection.execute(_LOG_REVIEW, log)
-        scheduled.append(card.card_key)
+        scheduled.append(row.question_key)
     return scheduled
 
 
@@ -800,18 +805,17 @@ class LearnerStats:
     days: int
 
 
-def _review_of(log: ReviewLogRecord) -> Review:
-    return Review(
-        rating=log.rating,
-        reviewed_at=log.reviewed_at,
-        state_before=log.state_before,  # type: ignore[arg-type]
-        due_before=log.due_before,
-        stability=log.stability if log.stability is not None else 0.0,
-        difficulty=log.difficulty if log.difficulty is not None else 0.0,
-        elapsed_days=log.elapsed_days or 0.0,
-        scheduled_days=log.scheduled_days,
-        review_duration_ms=log.duration_ms,
-    )
+_REVIEW_COLUMNS = (
+    ReviewLogRecord.rating,
+    ReviewLogRecord.reviewed_at,
+    ReviewLogRecord.state_before,
+    ReviewLogRecord.due_before,
+    ReviewLogRecord.stability,
+    ReviewLogRecord.difficulty,
+    ReviewLogRecord.elapsed_days,
+    ReviewLogRecord.scheduled_days,
+    ReviewLogRecord.duration_ms,
+)
 
 
 def learner_stats(
@@ -822,9 +826,12 @@ def learner_stats(
     today = scheduling.local_day(now, zone)
     since = scheduling.day_bounds(today - dt.timedelta(days=days), zone)[0]
     own = (ReviewLogRecord.user_id == user.id) & (ReviewLogRecord.source == "review")
-    logs = session.scalars(
-        select(ReviewLogRecord).where(own, ReviewLogRecord.reviewed_at >= since)
-    ).all()
+    logs = [
+        Review(*row)
+        for row in session.execute(
+            select(*_REVIEW_COLUMNS).where(own, ReviewLogRecord.reviewed_at >= since)
+        )
+    ]
     moments = [log.reviewed_at for log in logs]
     streak = scheduling.study_streak(moments, now, zone)
     if streak >= days:  # the streak may go back further than the window: read it all
@@ -832,7 +839,7 @@ def learner_stats(
         streak = scheduling.study_streak(moments, now, zone)
     recent = [log for log in logs if log.reviewed_at >= now - dt.timedelta(days=days)]
     return LearnerStats(
-        retention=scheduling.true_retention(map(_review_of, recent), now, days),
+        retention=scheduling.true_retention(recent, now, days),
         reviews_per_day=scheduling.reviews_per_day(moments, now, zone, days),
         streak=streak,
         reviews=len(recent),

@@ -46,6 +46,9 @@
         if (sent) event.preventDefault();
         sent = true;
       });
+      window.addEventListener("pageshow", function (event) {
+        if (event.persisted) sent = false;
+      });
     }
 
     document.addEventListener("keydown", function (event) {

@@ -262,8 +262,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=301)
     args = parser.parse_args(argv)
 
-    folder = Path(tempfile.mkdtemp(prefix="due-queue-"))
-    url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    with tempfile.TemporaryDirectory(prefix="due-queue-") as folder:
+        return _run(args, f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+
+
+def _run(args: argparse.Namespace, url: str) -> int:
     migrate.upgrade(url)
     engine = make_engine(url)
     session = sessionmaker(engine, expire_on_commit=False)()
@@ -273,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     populate(session, args.cards, args.logs, now)
     print(
         f"{args.cards} cards and {args.logs} review logs inserted in"
-        f" {time.perf_counter() - started:.1f} s ({folder})"
+        f" {time.perf_counter() - started:.1f} s"
     )
 
     user = session.get(User, 1)
