@@ -48,6 +48,16 @@ def attempts_of(session: Session, user: User) -> list[Attempt]:
     )
 
 
+def best_by_quiz(attempts: list[Attempt]) -> list[tuple[str, float]]:
+    """(quiz title, best percentage) for each quiz the learner finished, by title."""
+    best: dict[int, tuple[str, float]] = {}
+    for attempt in attempts:
+        score = attempt.percentage or 0.0
+        if attempt.quiz_id not in best or score > best[attempt.quiz_id][1]:
+            best[attempt.quiz_id] = (attempt.quiz.title, score)
+    return sorted(best.values())
+
+
 def _graded_responses(session: Session, user: User):
     return session.execute(
         select(Response, QuestionVersion, Attempt)

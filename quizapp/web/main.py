@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from quizapp import db
 from quizapp.models import utcnow
-from quizapp.services import assignments, catalog, classes, progress
+from quizapp.services import assignments, cards, catalog, classes, progress
 
 bp = Blueprint("main", __name__)
 
@@ -35,20 +35,13 @@ def home():
 @bp.route("/progress")
 @login_required
 def my_progress():
-    from quizapp.services import cards
-
     session = db.session()
     attempts = progress.attempts_of(session, current_user)
     mastery, missed = progress.mastery_and_misses(session, current_user)
-    best: dict[int, tuple[str, float]] = {}
-    for attempt in attempts:
-        title = attempt.quiz.title
-        if attempt.quiz_id not in best or (attempt.percentage or 0) > best[attempt.quiz_id][1]:
-            best[attempt.quiz_id] = (title, attempt.percentage or 0)
     return render_template(
         "main/progress.html",
         attempts=attempts,
-        best=sorted(best.values()),
+        best=progress.best_by_quiz(attempts),
         mastery=mastery,
         missed=missed,
         flashcards=cards.learner_stats(session, current_user, utcnow()),
