@@ -105,3 +105,14 @@ def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical"
     """Run the vendored axe-core on the page; the violations of the given impacts."""
     result = page.evaluate("async () => await axe.run(document)")
     return [v for v in result["violations"] if v.get("impact") in impacts]
+
+
+def check_page(page: Page, name: str) -> None:
+    """No serious or critical axe violation on the page as it is now; keep a screenshot."""
+    screenshot(page, name)
+    violations = axe_violations(page)
+    assert not violations, f"{name} ({page.url}):\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in violations
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import axe_violations, screenshot, signup
+from tests.browser.conftest import check_page, signup
 from tests.browser.test_quiz_flow import (
     ALL_TYPES_QUIZ,
     ARTICLE_QUIZ,
@@ -22,17 +22,6 @@ from tests.browser.test_quiz_flow import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-def check_page(page: Page, name: str) -> None:
-    """No serious or critical axe violation on the page as it is now; keep a screenshot."""
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert not violations, f"{name} ({page.url}):\n" + "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']} at "
-        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-        for v in violations
-    )
 
 
 def test_every_page_of_the_student_flow_passes_axe(live_server: str, page: Page) -> None:

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import axe_violations, screenshot, signup
+from tests.browser.conftest import check_page, signup
 from tests.web.test_teach import ARTICLE, BROKEN_BANK
 
 pytestmark = pytest.mark.browser
@@ -17,17 +17,6 @@ pytestmark = pytest.mark.browser
 QUIZ = "Harbour quiz (best)"
 # The broken bank has one mistake on line 24, another reported at line 29.
 FIRST_PROBLEM = "tiny.yaml:24:13"
-
-
-def check_page(page: Page, name: str) -> None:
-    """No serious or critical axe violation on the page as it is now; keep a screenshot."""
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert not violations, f"{name} ({page.url}):\n" + "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']} at "
-        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-        for v in violations
-    )
 
 
 def click(page: Page, name: str) -> None:
