@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.core import statistics
@@ -68,18 +68,17 @@ class Analysis:
 
 
 def _class_attempts(classroom: Classroom, quiz_id: int):
-    """Submitted, non-preview attempts at the quiz by anyone who is or was in the class."""
-    return (
-        select(Attempt.id)
-        .join(
-            Membership,
-            and_(Membership.class_id == classroom.id, Membership.student_id == Attempt.user_id),
-        )
-        .where(
-            Attempt.quiz_id == quiz_id,
-            Attempt.submitted_at.is_not(None),
-            Attempt.preview.is_(False),
-        )
+    """Submitted, non-preview attempts at the quiz by anyone who is or was in the class.
+
+    The students are an IN subquery rather than a join, so that SQLite reads their attempts
+    by (user, quiz) instead of every attempt at the quiz, school-wide.
+    """
+    students = select(Membership.student_id).where(Membership.class_id == classroom.id)
+    return select(Attempt.id).where(
+        Attempt.user_id.in_(students),
+        Attempt.quiz_id == quiz_id,
+        Attempt.submitted_at.is_not(None),
+        Attempt.preview.is_(False),
     )
 
 
