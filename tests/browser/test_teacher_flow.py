@@ -154,8 +154,21 @@ def test_teacher_uploads_fixes_assigns_and_reads_the_gradebook(
     expect(teacher.locator("svg[role=img]")).to_have_count(2)
     check_page(teacher, "teacher-item-analysis")
 
+    # The class leaderboard: Lena, who scored 100%, ranks above Omar.
+    class_id = re.search(r"/classes/(\d+)/", teacher.url).group(1)
+    teacher.goto(f"{live_server}/board/{class_id}")
+    board = teacher.locator("table.board-table tbody tr")
+    expect(board).to_have_count(2)
+    expect(board.nth(0).locator("th")).to_contain_text("Lena")
+    expect(board.nth(0).locator("td").nth(0)).to_have_text("1")
+    expect(board.nth(1).locator("th")).to_contain_text("Omar")
+    expect(board.nth(1).locator("td").nth(0)).to_have_text("2")
+    lena, omar = (float(board.nth(i).locator("td").nth(1).inner_text()) for i in (0, 1))
+    assert lena == 3 * omar > 0
+    check_page(teacher, "teacher-leaderboard")
+
     # Removing a student is confirmed in the browser's dialog and undone from the roster.
-    teacher.get_by_role("link", name="9C Harbour", exact=True).click()
+    teacher.goto(f"{live_server}/classes/{class_id}")
     teacher.once("dialog", lambda dialog: dialog.accept())
     teacher.get_by_role("button", name="Remove Omar", exact=True).click()
     expect(teacher.locator(".flash")).to_contain_text("Omar was removed")
