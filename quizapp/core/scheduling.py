@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import fsrs
 
@@ -258,6 +259,16 @@ def format_interval(interval: timedelta) -> str:
         count = int(value)
         return f"{count} days" if unit == "day" and count != 1 else f"{count} {unit}"
     raise AssertionError("the last unit has no limit")
+
+
+def zone_named(name: str | None) -> tzinfo:
+    """The time zone of that IANA name; UTC when the name is missing or unknown here."""
+    if not name or name == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
 
 
 def local_day(moment: datetime, tz: tzinfo) -> date:

@@ -71,12 +71,9 @@ def time_zones() -> list[str]:
     return sorted(zoneinfo.available_timezones() - _NOT_PLACES)
 
 
-def zone_of(user: User) -> zoneinfo.ZoneInfo:
+def zone_of(user: User) -> dt.tzinfo:
     """The learner's time zone; UTC if the stored name is unknown to this system."""
-    try:
-        return zoneinfo.ZoneInfo(user.timezone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    return scheduling.zone_named(user.timezone)
 
 
 def update_settings(

@@ -21,12 +21,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, Float, cast, event, extract, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from quizapp.core.scheduling import day_bounds, local_day, study_streak
+from quizapp.core.scheduling import day_bounds, local_day, study_streak, zone_named
 from quizapp.core.scoring import (
     LEADERBOARD_MODES,
     STREAK_CAP_DAYS,
@@ -187,14 +186,6 @@ def get_quiz(session: Session, quiz_id: int) -> QuizRecord:
 # Periods and time zones
 
 
-def zone_of(name: str | None) -> tzinfo:
-    """The named time zone; UTC when it is missing or unknown."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
-
-
 def week_start(now: datetime, zone: tzinfo) -> datetime:
     """Monday 00:00 of the current week in `zone`, as a UTC instant."""
     today = local_day(now, zone)
@@ -247,7 +238,7 @@ def standings(
             cached = _cache.get(key)
         if cached is not None and cached[0] > time.monotonic():
             return cached[1]
-    zone = zone_of(classroom.teacher.timezone)
+    zone = zone_named(classroom.teacher.timezone)
     since = period_start(period, now, zone)
     if quiz_id is None:
         rows = _overall(session, classroom.id, since, now)
@@ -417,7 +408,7 @@ def _streaks(
         zones[user_id] = zone
         moments[user_id] += [first, last]
     return {
-        user_id: study_streak(reviewed, now, zone_of(zones[user_id]))
+        user_id: study_streak(reviewed, now, zone_named(zones[user_id]))
         for user_id, reviewed in moments.items()
     }
 

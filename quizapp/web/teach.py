@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import (
     Blueprint,
@@ -36,6 +35,7 @@ from wtforms.validators import Length
 from quizapp import db
 from quizapp.core import assignments as assignment_rules
 from quizapp.core.bank.files import Unreadable, decode_utf8
+from quizapp.core.scheduling import zone_named
 from quizapp.models import utcnow
 from quizapp.paths import questions_dir
 from quizapp.services import attempts as attempt_service
@@ -67,11 +67,7 @@ def teacher_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def user_zone() -> dt.tzinfo:
     """The signed-in user's time zone (UTC for visitors, or for a zone that is unknown)."""
-    name = current_user.timezone if current_user.is_authenticated else "UTC"
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
+    return zone_named(current_user.timezone if current_user.is_authenticated else None)
 
 
 @bp.app_template_filter("local_time")

@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from quizapp import create_app, migrate
+from quizapp.core.scheduling import zone_named
 from quizapp.core.scoring import OVERALL_FORMULA, TIE_BREAK_RULE
 from quizapp.db import session_scope
 from quizapp.models import (
@@ -316,7 +317,7 @@ def test_week_start_in_a_time_zone():
     sunday_night = dt.datetime(2025, 3, 16, 23, 30, tzinfo=UTC)  # Monday 00:30 in Paris
     assert leaderboards.week_start(sunday_night, paris) == dt.datetime(2025, 3, 16, 23, tzinfo=UTC)
     assert leaderboards.week_start(sunday_night, UTC) == MONDAY
-    assert leaderboards.zone_of("Not/AZone") is UTC
+    assert zone_named("Not/AZone") is UTC and zone_named(None) is UTC
 
 
 def test_removed_students_and_previews_are_left_out(app, create_user, quizzes, make_browser):
