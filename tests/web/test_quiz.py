@@ -388,3 +388,43 @@ def test_guest_attempts_are_purged_after_a_day_and_accounts_keep_theirs(
     with session_scope(app) as session:
         assert session.get(Attempt, guest_attempt) is None
         assert session.get(Attempt, kept) is not None
+
+
+def test_teacher_authored_text_is_escaped_or_sanitized_on_every_quiz_page(app, browser, tmp_path):
+    from quizapp.services.banks import import_paths
+    from tests.conftest import ALL_TYPES_BANK
+
+    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    folder = tmp_path / "bank"
+    (folder / "sources").mkdir(parents=True)
+    (folder / "sources" / "library.txt").write_bytes(
+        (ALL_TYPES_BANK / "sources" / "library.txt").read_bytes()
+    )
+    text = (ALL_TYPES_BANK / "library.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: riverside-library", "id: hostile-bank")
+    text = text.replace("title: Riverside library reopens\n", f"title: 'Title {hostile}'\n", 1)
+    text = text.replace(
+        "prompt: On which day of the week did the library reopen?",
+        f"prompt: 'Day? {hostile} [link](javascript:alert(3))'",
+    )
+    text = text.replace(
+        "choices: [Friday, Saturday, Sunday]", f"choices: [Friday, Saturday, '{hostile}']"
+    )
+    text = text.replace(
+        "explanation: It reopened on Saturday, 14 June 2025.", f"explanation: '{hostile}'"
+    )
+    (folder / "library.yaml").write_text(text, encoding="utf-8")
+    with session_scope(app) as session:
+        _reports, failed = import_paths(session, [folder])
+    assert not failed, [str(p) for f in failed for p in f.problems]
+    quiz = quiz_id(app, "hostile-bank", "all-types")
+    pages = [browser.get("/").get_data(as_text=True)]
+    attempt, url = start(browser, quiz)
+    pages.append(browser.get(url).get_data(as_text=True))
+    answer(browser, attempt, 1, correct_form(questions_of(app, attempt)[0]))
+    browser.post(f"/attempt/{attempt}/submit")
+    pages.append(browser.get(f"/attempt/{attempt}/result").get_data(as_text=True))
+    for html in pages:
+        assert "<script>alert" not in html and "<img" not in html
+        assert 'href="javascript:' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[1]
