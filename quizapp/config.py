@@ -16,7 +16,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "QUESTIONS_DIR": None,  # None: the bundled questions/ folder
         "IMPORT_ON_START": True,
         "MIGRATE_ON_START": True,
-        "NEW_CARDS_PER_DAY": 20,
+        "LEADERBOARD_CACHE_SECONDS": 30,
         "MAX_UPLOAD_BYTES": 2 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
