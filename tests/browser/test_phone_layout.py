@@ -1,0 +1,79 @@
+"""Teacher, leaderboard and flashcard pages on a 360 px phone: nothing wider than the screen.
+
+Wide tables may scroll inside their own box; the page itself never scrolls sideways.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page
+
+from quizapp.db import session_scope
+from quizapp.models import Assignment, Classroom
+from tests.browser.conftest import login, screenshot
+from tests.browser.test_leaderboard_screen import classroom, submit  # noqa: F401
+from tests.web.helpers import LIBRARY_BANK, quiz_id
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 740}
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll("body *")].filter((el) => {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || el.closest(".table-wrap, pre, textarea")) return false;
+    return box.right > width + 1;
+  });
+  return {
+    scroll: document.documentElement.scrollWidth,
+    width,
+    wide: wide.slice(0, 5).map((el) => el.tagName + "." + el.className),
+  };
+}"""
+
+
+def assert_fits(page: Page, name: str) -> None:
+    result = page.evaluate(OVERFLOW)
+    screenshot(page, f"phone-{name}")
+    assert result["scroll"] <= result["width"], (name, result)
+    assert result["wide"] == [], (name, result)
+
+
+def test_teacher_pages_fit_a_phone(live_app: Flask, live_server: str, classroom, new_page):  # noqa: F811
+    quiz = quiz_id(live_app, LIBRARY_BANK, "key-facts")
+    with session_scope(live_app) as session:
+        session.add(Assignment(class_id=classroom, quiz_id=quiz))
+        token = "phone-test-screen-token"
+        session.get(Classroom, classroom).screen_token = token
+    page = new_page(**PHONE)
+    login(page, live_server, "mrs-lee")
+    pages = {
+        "teacher-classes": "/classes/",
+        "teacher-class": f"/classes/{classroom}",
+        "teacher-banks": "/teach/banks",
+        "teacher-upload": "/teach/banks/upload",
+        "teacher-gradebook": f"/teach/classes/{classroom}/gradebook",
+        "teacher-analysis": f"/teach/classes/{classroom}/quizzes/{quiz}/analysis",
+        "leaderboard": f"/board/{classroom}",
+        "big-screen": f"/board/screen/{token}",
+    }
+    for name, path in pages.items():
+        page.goto(live_server + path)
+        assert_fits(page, name)
+
+
+def test_flashcard_pages_fit_a_phone(live_app: Flask, live_server: str, classroom, new_page):  # noqa: F811
+    page = new_page(**PHONE)
+    login(page, live_server, "amira")
+    page.goto(f"{live_server}/cards/")
+    assert_fits(page, "flashcard-decks")
+    page.get_by_role("link", name="Riverside library reopens").first.click()
+    assert_fits(page, "flashcard-deck")
+    page.get_by_role("link", name="Start review").click()
+    assert_fits(page, "flashcard-front")
+    page.keyboard.press("Space")
+    assert_fits(page, "flashcard-back")
+    page.goto(f"{live_server}/progress")
+    assert_fits(page, "progress-with-flashcards")
