@@ -103,30 +103,29 @@ def question(attempt_id: int, number: int):
         if action not in ("save", "next", "prev", "finish", "check"):
             abort(400)
         raw = answer_from_form(question, request.form) if not (immediate and response) else None
-        try:
-            if raw is not None:
-                response = service.save_answer(
-                    db_session, attempt, version.id, raw, now, immediate_feedback=immediate
-                )
-            attempt.current_index = number - 1
-            db_session.commit()
-        except UserError as exc:
-            db_session.rollback()
-            if exc.status == 409 and attempt.is_submitted:
-                db_session.commit()
-                return redirect(url_for("quiz.result", attempt_id=attempt.id))
-            if exc.status != 422:
-                raise
-            error = exc.message
-            typed = typed_values(question, request.form)
+        if action == "check" and raw is None and response is None:
+            error = "Give an answer before checking it."
         else:
-            target = {
-                "next": number + 1,
-                "prev": number - 1,
-            }.get(action, number)
-            if action == "finish" or target > len(attempt.question_order):
-                return redirect(url_for("quiz.finish", attempt_id=attempt.id))
-            return redirect(question_url(attempt, max(1, target)))
+            try:
+                if raw is not None:
+                    response = service.save_answer(
+                        db_session, attempt, version.id, raw, now, immediate_feedback=immediate
+                    )
+                attempt.current_index = number - 1
+                db_session.commit()
+            except UserError as exc:
+                db_session.rollback()
+                if exc.status == 409 and attempt.is_submitted:
+                    return redirect(url_for("quiz.result", attempt_id=attempt.id))
+                if exc.status != 422:
+                    raise
+                error = exc.message
+                typed = typed_values(question, request.form)
+            else:
+                target = {"next": number + 1, "prev": number - 1}.get(action, number)
+                if action == "finish" or target > len(attempt.question_order):
+                    return redirect(url_for("quiz.finish", attempt_id=attempt.id))
+                return redirect(question_url(attempt, max(1, target)))
     else:
         if attempt.current_index != number - 1:
             attempt.current_index = number - 1
@@ -175,16 +174,17 @@ def autosave(attempt_id: int, number: int):
     question = question_of(version)
     if quiz_of(attempt.quiz).feedback == "immediate":
         return jsonify(saved=False, message="Use “Check answer” to save this one."), 409
+    now = utcnow()
+    if service.expire_if_due(db_session, attempt, now):
+        db_session.commit()
     raw = answer_from_form(question, request.form)
-    if raw is None:
+    if raw is None and not attempt.is_submitted:
         return jsonify(saved=False, message="Nothing to save yet."), 200
     try:
-        service.save_answer(db_session, attempt, version.id, raw, utcnow())
+        service.save_answer(db_session, attempt, version.id, raw, now)
         db_session.commit()
     except UserError as exc:
         db_session.rollback()
-        if attempt.is_submitted:
-            db_session.commit()
         return jsonify(saved=False, message=exc.message), exc.status
     return jsonify(saved=True, message="Saved")
 

@@ -428,3 +428,26 @@ def test_teacher_authored_text_is_escaped_or_sanitized_on_every_quiz_page(app, b
         assert "<script>alert" not in html and "<img" not in html
         assert 'href="javascript:' not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[1]
+
+
+def test_checking_without_an_answer_asks_for_one(app, browser):
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "numbers-and-dates"))
+    response = answer(browser, attempt, 1, {}, action="check")
+    assert response.status_code == 422
+    assert "Give an answer before checking it." in response.get_data(as_text=True)
+    assert responses_count(app, attempt) == 0
+
+
+def test_autosave_after_the_deadline_submits_the_attempt_with_what_was_saved(app, browser):
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "timed"))
+    questions = questions_of(app, attempt)
+    saved = browser.post(f"/attempt/{attempt}/1/autosave", correct_form(questions[0]))
+    assert saved.get_json() == {"saved": True, "message": "Saved"}
+    with session_scope(app) as session:
+        session.get(Attempt, attempt).deadline_at = dt.datetime.now(dt.UTC) - dt.timedelta(
+            seconds=1
+        )
+    late = browser.post(f"/attempt/{attempt}/2/autosave", correct_form(questions[1]))
+    assert late.status_code == 409 and "already been submitted" in late.get_json()["message"]
+    state = attempt_state(app, attempt)
+    assert state.is_submitted and state.auto_submitted and state.points == 1
