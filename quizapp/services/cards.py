@@ -621,6 +621,27 @@ _SAVE_RATING = (
 _LOG_REVIEW = insert(ReviewLogRecord.__table__)
 
 
+MAX_REVIEW_MS = 10 * 60 * 1000
+
+
+def moment_ms(moment: dt.datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def review_duration_ms(shown_ms: int | None, now: dt.datetime) -> int | None:
+    """Time from showing a card's front to its rating, as the page reported when it was shown.
+
+    None when unknown or implausible (in the future); capped at ten minutes, since a card
+    left open while the learner did something else says nothing about recall.
+    """
+    if shown_ms is None:
+        return None
+    elapsed = moment_ms(now) - shown_ms
+    if elapsed < 0:
+        return None
+    return min(elapsed, MAX_REVIEW_MS)
+
+
 def rate_card(
     session: Session,
     user: User,

@@ -72,6 +72,7 @@ class RatingForm(FlaskForm):
     revision = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     tag = StringField(widget=HiddenInput(), validators=[Optional()])
+    shown = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 def learner() -> User:
@@ -204,6 +205,7 @@ def review(bank_id: int):
     face = service.current_face(session, deck, card)
     total, by_tag = service.counts(session, user, deck, now, {tag: keys} if tag else None)
     reveal = request.args.get("reveal") == "1"
+    shown = request.args.get("shown", type=int) or service.moment_ms(now)
     return render_template(
         "cards/review.html",
         deck=deck,
@@ -219,9 +221,10 @@ def review(bank_id: int):
             card=card.id,
             revision=card.revision,
             reveal=1,
+            shown=shown,
         ),
         choices=service.choices(card, now),
-        form=RatingForm(revision=card.revision, version=face.version_id, tag=tag),
+        form=RatingForm(revision=card.revision, version=face.version_id, tag=tag, shown=shown),
     )
 
 
@@ -262,16 +265,18 @@ def rate(bank_id: int, card_id: int):
     if not form.validate_on_submit():
         abort(400)
     tag = form.tag.data or None
+    now = utcnow()
     try:
         service.rate_card(
             session,
             user,
             card_id,
             form.rating.data,
-            utcnow(),
+            now,
             revision=form.revision.data,
             version_id=form.version.data,
             deck=deck,
+            duration_ms=service.review_duration_ms(form.shown.data, now),
         )
         session.commit()
     except Conflict:

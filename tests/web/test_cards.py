@@ -129,6 +129,7 @@ def rating_form(html: str, rating: int) -> dict:
         "revision": hidden(html, "revision"),
         "version": hidden(html, "version"),
         "tag": hidden(html, "tag"),
+        "shown": hidden(html, "shown"),
     }
 
 
@@ -374,6 +375,27 @@ def test_a_rating_stores_the_new_state_and_a_log(app, browser, learner, deck):
     assert log.scheduled_days == pytest.approx(10 / (24 * 60))
     assert (log.stability, log.difficulty) == (after.stability, after.difficulty)
     assert log.elapsed_days == 0.0
+
+
+def test_a_log_keeps_how_long_the_card_was_looked_at(app, browser, learner, deck):
+    html = browser.get(f"/cards/{deck}/review").get_data(as_text=True)
+    # The back, revealed without JavaScript, carries the moment the front was shown.
+    back = browser.get(f"/cards/{deck}/review?reveal=1&shown=" + hidden(html, "shown"))
+    assert hidden(back.get_data(as_text=True), "shown") == hidden(html, "shown")
+    fields = rating_form(html, GOOD)
+    fields["shown"] = str(service.moment_ms(utcnow()) - 4_000)
+    browser.post(f"/cards/{deck}/review/{shown_card(html)}", fields)
+    [log] = logs_of(app, learner)
+    assert 4_000 <= log.duration_ms < 14_000
+
+
+@pytest.mark.parametrize(
+    ("shown_ago_ms", "expected"), [(-60_000, None), (3_600_000, 600_000), (None, None)]
+)
+def test_review_durations_in_the_future_are_dropped_and_long_ones_capped(shown_ago_ms, expected):
+    now = utcnow()
+    shown = None if shown_ago_ms is None else service.moment_ms(now) - shown_ago_ms
+    assert service.review_duration_ms(shown, now) == expected
 
 
 def test_learning_cards_come_back_first_once_due(app, browser, learner, deck):
