@@ -145,6 +145,12 @@ def new_screen_token(session: Session, classroom: Classroom) -> str:
     return classroom.screen_token
 
 
+def turn_screen_off(session: Session, classroom: Classroom) -> None:
+    """Take the class's big-screen address down; `new_screen_token` makes a new one."""
+    classroom.screen_token = None
+    session.flush()
+
+
 @dataclass(frozen=True)
 class QuizChoice:
     id: int

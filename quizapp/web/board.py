@@ -195,6 +195,20 @@ def screen_link(class_id: int):
     return redirect(url_for("board.show", class_id=class_id))
 
 
+@bp.route("/<int:class_id>/screen-link/off", methods=["POST"])
+@login_required
+def screen_link_off(class_id: int):
+    """Turn the public big-screen address off; a new link can be made at any time."""
+    session = db.session()
+    classroom = classes.class_for_teacher(session, class_id, current_user)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    leaderboards.turn_screen_off(session, classroom)
+    session.commit()
+    flash("The big-screen link is off: its address no longer shows the board.", "success")
+    return redirect(url_for("board.show", class_id=class_id))
+
+
 def _screen_context(token: str) -> dict[str, Any]:
     session = db.session()
     classroom = leaderboards.class_for_screen(session, token)

@@ -100,6 +100,7 @@ RULES: dict[tuple[str, str], dict[str, str]] = {
     ("board.show", "GET"): CLASS_MEMBERS,
     ("board.mode", "POST"): CLASS_TEACHER,
     ("board.screen_link", "POST"): CLASS_TEACHER,
+    ("board.screen_link_off", "POST"): CLASS_TEACHER,
     ("board.screen", "GET"): OPEN,
     ("board.screen_fragment", "GET"): OPEN,
     ("cards.decks", "GET"): SIGNED_IN,

@@ -499,6 +499,19 @@ def test_a_new_screen_link_replaces_the_old_one(app, big_class, make_browser, cl
     assert client.get(f"/board/screen/{new}").status_code == 404
 
 
+def test_the_teacher_can_turn_the_big_screen_link_off(app, big_class, make_browser, client):
+    token = screen_token(app, big_class, make_browser)
+    assert client.get(f"/board/screen/{token}").status_code == 200
+    teacher = login(make_browser, "teacher")
+    response = teacher.post(f"/board/{big_class}/screen-link/off")
+    assert response.status_code == 302
+    assert "link is off" in teacher.get(response.headers["Location"]).get_data(as_text=True)
+    assert client.get(f"/board/screen/{token}").status_code == 404
+    assert client.get(f"/board/screen/{token}/table").status_code == 404
+    with session_scope(app) as session:
+        assert session.get(Classroom, big_class).screen_token is None
+
+
 # Caching
 
 
