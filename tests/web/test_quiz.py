@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import func, select
 
+from quizapp.core.bank.schema import QUESTION_TYPES
 from quizapp.db import session_scope
 from quizapp.models import Attempt, Response
 from tests.web.helpers import (
@@ -56,17 +57,7 @@ def test_every_question_type_graded_fully_correct_scores_100(app, browser, creat
     browser.login(username)
     attempt = take_all_correct(app, browser, quiz_id(app, LIBRARY_BANK, "all-types"))
     state = attempt_state(app, attempt)
-    assert {q.type for q in questions_of(app, attempt)} == {
-        "single",
-        "multiple",
-        "true_false",
-        "short",
-        "numeric",
-        "date",
-        "match",
-        "order",
-        "cloze",
-    }
+    assert {q.type for q in questions_of(app, attempt)} == set(QUESTION_TYPES)
     assert state.percentage == 100.0
     assert state.points == state.max_points == 9
     html = browser.get(f"/attempt/{attempt}/result").get_data(as_text=True)
