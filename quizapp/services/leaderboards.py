@@ -20,9 +20,22 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, cast, event, extract, func, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Select,
+    bindparam,
+    cast,
+    event,
+    extract,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from quizapp.core.scheduling import day_bounds, local_day, study_streak, zone_named
@@ -160,6 +173,13 @@ class QuizChoice:
 
 def quizzes_of(session: Session, class_id: int) -> list[QuizChoice]:
     """Quizzes with a board in this class: assigned to it, or taken by one of its students."""
+    rows = session.execute(_quizzes_query(), {"class_id": class_id})
+    return [QuizChoice(quiz_id, title, bank_title) for quiz_id, title, bank_title in rows]
+
+
+@cache
+def _quizzes_query() -> Select[Any]:
+    class_id = bindparam("class_id")
     taken = (
         select(Attempt.quiz_id)
         .join(Membership, Membership.student_id == Attempt.user_id)
@@ -173,13 +193,12 @@ def quizzes_of(session: Session, class_id: int) -> list[QuizChoice]:
     assigned = select(Assignment.quiz_id).where(
         Assignment.class_id == class_id, Assignment.archived_at.is_(None)
     )
-    rows = session.execute(
+    return (
         select(QuizRecord.id, QuizRecord.title, BankRecord.title)
         .join(BankRecord, BankRecord.id == QuizRecord.bank_id)
         .where(or_(QuizRecord.id.in_(taken), QuizRecord.id.in_(assigned)))
         .order_by(BankRecord.title, QuizRecord.position, QuizRecord.title)
     )
-    return [QuizChoice(quiz_id, title, bank_title) for quiz_id, title, bank_title in rows]
 
 
 def get_quiz(session: Session, quiz_id: int) -> QuizRecord:
@@ -258,11 +277,14 @@ def standings(
 
 
 # The queries
+#
+# Each is built once per database dialect and run with bound parameters: building a
+# statement of this size costs more than SQLite takes to run it for a class.
 
 
-def _seconds(session: Session, start: Any, end: Any) -> ColumnElement[Any]:
+def _seconds(dialect: str, start: Any, end: Any) -> ColumnElement[Any]:
     """The seconds from `start` to `end`, computed by the database (SQLite or PostgreSQL)."""
-    if session.get_bind().dialect.name == "sqlite":
+    if dialect == "sqlite":
         return type_coerce((func.julianday(end) - func.julianday(start)) * 86400.0, Float)
     return cast(extract("epoch", end - start), Float)
 
@@ -273,20 +295,25 @@ def _ms(seconds: Any) -> float:
     return round(float(seconds or 0), 3)
 
 
-def _best_attempts(session: Session, class_id: int, since: datetime | None, quiz_id: int | None):
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _best_attempts(dialect: str, *, one_quiz: bool, since: bool):
     """Submitted, non-preview attempts of the class's active students, numbered per student
     and quiz from the best: most points, then shortest, then earliest finished (`place` 1).
 
+    Parameters: `class_id`, and `quiz_id` and `since` when asked for.
     The students are an IN subquery rather than a join, so that SQLite reads the class's
     attempts by (user, quiz) instead of every attempt at the quiz, school-wide.
     """
-    seconds = _seconds(session, Attempt.started_at, Attempt.submitted_at)
+    seconds = _seconds(dialect, Attempt.started_at, Attempt.submitted_at)
     place = func.row_number().over(
         partition_by=(Attempt.user_id, Attempt.quiz_id),
         order_by=(Attempt.points.desc(), seconds, Attempt.submitted_at, Attempt.id),
     )
     students = select(Membership.student_id).where(
-        Membership.class_id == class_id, Membership.removed_at.is_(None)
+        Membership.class_id == bindparam("class_id"), Membership.removed_at.is_(None)
     )
     query = select(
         Attempt.user_id,
@@ -301,18 +328,19 @@ def _best_attempts(session: Session, class_id: int, since: datetime | None, quiz
         Attempt.submitted_at.is_not(None),
         Attempt.preview.is_(False),
     )
-    if since is not None:
-        query = query.where(Attempt.submitted_at >= since)
-    if quiz_id is not None:
-        query = query.where(Attempt.quiz_id == quiz_id)
+    if since:
+        query = query.where(
+            Attempt.submitted_at >= bindparam("since", type_=Attempt.submitted_at.type)
+        )
+    if one_quiz:
+        query = query.where(Attempt.quiz_id == bindparam("quiz_id"))
     return query.subquery("ranked_attempts")
 
 
-def _per_quiz(
-    session: Session, class_id: int, quiz_id: int, since: datetime | None
-) -> list[Standing]:
-    best = _best_attempts(session, class_id, since, quiz_id)
-    rows = session.execute(
+@cache
+def _quiz_board_query(dialect: str, since: bool) -> Select[Any]:
+    best = _best_attempts(dialect, one_quiz=True, since=since)
+    return (
         select(
             User.id,
             User.display_name,
@@ -323,18 +351,13 @@ def _per_quiz(
         )
         .join(best, best.c.user_id == User.id)
         .where(best.c.place == 1)
-    ).all()
-    details = {}
-    entries = []
-    for user_id, name, points, percentage, seconds, finished in rows:
-        entries.append(Entry(user_id, name, float(points), _ms(seconds), finished))
-        details[user_id] = {"quiz_points": float(points), "quizzes": 1, "percentage": percentage}
-    return _standings(entries, details)
+    )
 
 
-def _overall(session: Session, class_id: int, since: datetime | None, now: datetime):
-    best = _best_attempts(session, class_id, since, None)
-    quiz_rows = session.execute(
+@cache
+def _overall_query(dialect: str, since: bool) -> Select[Any]:
+    best = _best_attempts(dialect, one_quiz=False, since=since)
+    return (
         select(
             User.id,
             User.display_name,
@@ -346,6 +369,34 @@ def _overall(session: Session, class_id: int, since: datetime | None, now: datet
         .join(best, best.c.user_id == User.id)
         .where(best.c.place == 1)
         .group_by(User.id, User.display_name)
+    )
+
+
+def _board_params(class_id: int, since: datetime | None, **more: Any) -> dict[str, Any]:
+    params = {"class_id": class_id, **more}
+    if since is not None:
+        params["since"] = since
+    return params
+
+
+def _per_quiz(
+    session: Session, class_id: int, quiz_id: int, since: datetime | None
+) -> list[Standing]:
+    rows = session.execute(
+        _quiz_board_query(_dialect(session), since is not None),
+        _board_params(class_id, since, quiz_id=quiz_id),
+    ).all()
+    details = {}
+    entries = []
+    for user_id, name, points, percentage, seconds, finished in rows:
+        entries.append(Entry(user_id, name, float(points), _ms(seconds), finished))
+        details[user_id] = {"quiz_points": float(points), "quizzes": 1, "percentage": percentage}
+    return _standings(entries, details)
+
+
+def _overall(session: Session, class_id: int, since: datetime | None, now: datetime):
+    quiz_rows = session.execute(
+        _overall_query(_dialect(session), since is not None), _board_params(class_id, since)
     ).all()
     names: dict[int, str] = {}
     quiz_totals: dict[int, tuple[float, float, datetime, int]] = {}
@@ -386,26 +437,8 @@ def _streaks(
     start = now - timedelta(days=STREAK_CAP_DAYS + 2)
     if since is not None:
         start = max(start, since)
-    moment = ReviewLogRecord.reviewed_at
-    hour = [extract(part, moment) for part in ("year", "month", "day", "hour")]
     rows = session.execute(
-        select(
-            User.id,
-            User.display_name,
-            User.timezone,
-            func.min(moment),
-            func.max(moment),
-        )
-        .join(ReviewLogRecord, ReviewLogRecord.user_id == User.id)
-        .join(Membership, Membership.student_id == User.id)
-        .where(
-            Membership.class_id == class_id,
-            Membership.removed_at.is_(None),
-            ReviewLogRecord.source == "review",
-            moment >= start,
-            moment <= now,
-        )
-        .group_by(User.id, User.display_name, User.timezone, *hour)
+        _streaks_query(), {"class_id": class_id, "start": start, "now": now}
     ).all()
     moments: dict[int, list[datetime]] = defaultdict(list)
     zones: dict[int, str] = {}
@@ -417,6 +450,32 @@ def _streaks(
         user_id: study_streak(reviewed, now, zone_named(zones[user_id]))
         for user_id, reviewed in moments.items()
     }
+
+
+@cache
+def _streaks_query() -> Select[Any]:
+    """Parameters: `class_id`, and the `start` and `now` of the reviews to read."""
+    moment = ReviewLogRecord.reviewed_at
+    hour = [extract(part, moment) for part in ("year", "month", "day", "hour")]
+    return (
+        select(
+            User.id,
+            User.display_name,
+            User.timezone,
+            func.min(moment),
+            func.max(moment),
+        )
+        .join(ReviewLogRecord, ReviewLogRecord.user_id == User.id)
+        .join(Membership, Membership.student_id == User.id)
+        .where(
+            Membership.class_id == bindparam("class_id"),
+            Membership.removed_at.is_(None),
+            ReviewLogRecord.source == "review",
+            moment >= bindparam("start", type_=moment.type),
+            moment <= bindparam("now", type_=moment.type),
+        )
+        .group_by(User.id, User.display_name, User.timezone, *hour)
+    )
 
 
 def _standings(entries: list[Entry], details: dict[int, dict[str, Any]]) -> list[Standing]:

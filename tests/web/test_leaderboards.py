@@ -659,6 +659,9 @@ def test_the_board_query_runs_on_postgresql():
         overall, board = standings(pg_app, class_id, None)
         assert overall[0] == (1, "Fay", 13.0)
         assert {row.name: row.time_seconds for row in board.rows}["Ann"] == 100.0
+        week, _board = standings(pg_app, class_id, quiz, "week")
+        week_overall, _board = standings(pg_app, class_id, None, "week")
+        assert week == [] and week_overall == [(1, "Fay", 10.0)]
         pg_app.extensions["quizapp.engine"].dispose()
     finally:
         server.stop()
