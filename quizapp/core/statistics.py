@@ -16,7 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import correlation, fmean, median, stdev
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
 # Flags, after Moodle's guidance on the facility and discrimination indices.
 TOO_HARD_BELOW = 0.20
@@ -48,8 +48,9 @@ FACILITY_BANDS: tuple[tuple[int, str], ...] = (
 _DECIMALS = 9
 
 
-@dataclass(frozen=True)
-class ItemResponse:
+class ItemResponse(NamedTuple):
+    """One question of one attempt (a named tuple: an analysis makes one per cell)."""
+
     question_id: str
     score: float
     max_score: float
@@ -102,22 +103,23 @@ def item_analysis(
     attempts that contain the question; it is None with fewer than two such attempts or
     when either score never varies.
     """
-    by_attempt = [
-        ({response.question_id: response for response in attempt.responses}, attempt.total)
-        for attempt in attempts
-    ]
-    rows = []
-    for question_id in questions_order:
-        scores: list[float] = []
-        max_scores: list[float] = []
-        rest: list[float] = []
-        for responses, total in by_attempt:
-            response = responses.get(question_id)
-            if response is None:
+    # One pass over the responses, gathering each question's scores, maxima and rests.
+    columns: dict[str, tuple[list[float], list[float], list[float]]] = {
+        question_id: ([], [], []) for question_id in questions_order
+    }
+    for attempt in attempts:
+        total = attempt.total
+        for response in attempt.responses:
+            column = columns.get(response.question_id)
+            if column is None:
                 continue
+            scores, max_scores, rest = column
             scores.append(response.score)
             max_scores.append(response.max_score)
             rest.append(round(total - response.score, _DECIMALS))
+    rows = []
+    for question_id in questions_order:
+        scores, max_scores, rest = columns[question_id]
         facility = sum(scores) / sum(max_scores) if sum(max_scores) > 0 else None
         discrimination = _correlation(scores, rest)
         rows.append(

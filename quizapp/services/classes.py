@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from quizapp.models import Attempt, Classroom, Membership, ReviewLogRecord, User, utcnow
@@ -89,14 +90,17 @@ def enrolled(session: Session, student: User) -> list[Classroom]:
 
 def roster(session: Session, classroom: Classroom) -> list[Membership]:
     """Every membership, current students first, each with its student loaded."""
-    return list(
-        session.scalars(
-            select(Membership)
-            .where(Membership.class_id == classroom.id)
-            .join(User, User.id == Membership.student_id)
-            .options(contains_eager(Membership.student))
-            .order_by(Membership.removed_at.is_not(None), User.display_name, User.id)
-        )
+    return list(session.scalars(_roster_query(), {"class_id": classroom.id}))
+
+
+@cache
+def _roster_query() -> Select[tuple[Membership]]:
+    return (
+        select(Membership)
+        .where(Membership.class_id == bindparam("class_id"))
+        .join(User, User.id == Membership.student_id)
+        .options(contains_eager(Membership.student))
+        .order_by(Membership.removed_at.is_not(None), User.display_name, User.id)
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -19,17 +18,27 @@ def content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-@lru_cache(maxsize=8192)
-def _parse(version_id: int, content: str) -> Any:
-    data = json.loads(content)
+_PARSED_LIMIT = 8192
+_parsed: dict[tuple[int, str], Any] = {}
+
+
+def _parse(data: dict[str, Any]) -> Any:
     if data.get("type") == "card":
         return Card.model_validate({k: v for k, v in data.items() if k != "type"})
     return _question_adapter.validate_python(data)
 
 
 def question_of(version: QuestionVersion) -> Any:
-    """The question model of a stored version (versions never change, so this is cached)."""
-    return _parse(version.id, json.dumps(version.data, sort_keys=True))
+    """The question model of a stored version, parsed once: a version never changes, and
+    its content hash tells apart rows of different databases that share an id."""
+    key = (version.id, version.content_hash)
+    question = _parsed.get(key)
+    if question is None:
+        question = _parse(version.data)
+        if len(_parsed) >= _PARSED_LIMIT:
+            _parsed.clear()
+        _parsed[key] = question
+    return question
 
 
 def quiz_of(record: QuizRecord) -> Quiz:

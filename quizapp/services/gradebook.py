@@ -11,8 +11,10 @@ import datetime as dt
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from quizapp.core import assignments as rules
@@ -69,13 +71,18 @@ class Gradebook:
 
 def current_columns(session: Session, classroom: Classroom) -> list[Column]:
     """The class's current (not archived) assignments, oldest first, with their quizzes."""
-    rows = session.execute(
+    rows = session.execute(_columns_query(), {"class_id": classroom.id}).all()
+    return [Column(assignment, quiz, quiz_of(quiz)) for assignment, quiz in rows]
+
+
+@cache
+def _columns_query() -> Select[Any]:
+    return (
         select(Assignment, QuizRecord)
         .join(QuizRecord, QuizRecord.id == Assignment.quiz_id)
-        .where(Assignment.class_id == classroom.id, Assignment.archived_at.is_(None))
+        .where(Assignment.class_id == bindparam("class_id"), Assignment.archived_at.is_(None))
         .order_by(Assignment.created_at, Assignment.id)
-    ).all()
-    return [Column(assignment, quiz, quiz_of(quiz)) for assignment, quiz in rows]
+    )
 
 
 def _counted_attempts(
@@ -83,19 +90,35 @@ def _counted_attempts(
 ) -> dict[tuple[int, int], list[tuple[dt.datetime, float]]]:
     """(student id, assignment id) -> the (submitted at, percentage) of every attempt that
     counts for the assignment, oldest first: one query for the whole class.
+    """
+    params = {"class_id": classroom.id}
+    if student_id is not None:
+        params["student_id"] = student_id
+    counted: dict[tuple[int, int], list[tuple[dt.datetime, float]]] = defaultdict(list)
+    rows = session.execute(_counted_query(one_student=student_id is not None), params)
+    for user_id, assignment_id, submitted_at, percentage in rows:
+        counted[(user_id, assignment_id)].append((submitted_at, percentage or 0.0))
+    return counted
+
+
+@cache
+def _counted_query(*, one_student: bool) -> Select[Any]:
+    """Parameters: `class_id`, and `student_id` for one student.
 
     The students are an IN subquery rather than a join, so that SQLite reads their attempts
-    by user instead of every attempt at each assigned quiz, school-wide.
+    by user instead of every attempt at each assigned quiz, school-wide. The statement is
+    built once: building it costs about as much as running it for a class.
     """
+    class_id = bindparam("class_id")
     start = func.coalesce(Assignment.opens_at, Assignment.created_at)
-    students = select(Membership.student_id).where(Membership.class_id == classroom.id)
+    students = select(Membership.student_id).where(Membership.class_id == class_id)
     query = (
         select(Attempt.user_id, Assignment.id, Attempt.submitted_at, Attempt.percentage)
         .join(
             Assignment,
             and_(
                 Assignment.quiz_id == Attempt.quiz_id,
-                Assignment.class_id == classroom.id,
+                Assignment.class_id == class_id,
                 Assignment.archived_at.is_(None),
             ),
         )
@@ -107,12 +130,9 @@ def _counted_attempts(
         )
         .order_by(Attempt.submitted_at, Attempt.id)
     )
-    if student_id is not None:
-        query = query.where(Attempt.user_id == student_id)
-    counted: dict[tuple[int, int], list[tuple[dt.datetime, float]]] = defaultdict(list)
-    for user_id, assignment_id, submitted_at, percentage in session.execute(query):
-        counted[(user_id, assignment_id)].append((submitted_at, percentage or 0.0))
-    return counted
+    if one_student:
+        query = query.where(Attempt.user_id == bindparam("student_id"))
+    return query
 
 
 def _cell(column: Column, attempts: list[tuple[dt.datetime, float]], now: dt.datetime) -> Cell:

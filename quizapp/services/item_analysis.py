@@ -8,11 +8,13 @@ question edited after some attempts is two rows, since the learners saw two ques
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
 from quizapp.core import statistics
@@ -67,19 +69,49 @@ class Analysis:
         return [row for row in self.rows if row.stats.flags]
 
 
-def _class_attempts(classroom: Classroom, quiz_id: int):
+def _class_attempts():
     """Submitted, non-preview attempts at the quiz by anyone who is or was in the class.
 
-    The students are an IN subquery rather than a join, so that SQLite reads their attempts
-    by (user, quiz) instead of every attempt at the quiz, school-wide.
+    Parameters: `class_id` and `quiz_id`. The students are an IN subquery rather than a
+    join, so that SQLite reads their attempts by (user, quiz) instead of every attempt at
+    the quiz, school-wide.
     """
-    students = select(Membership.student_id).where(Membership.class_id == classroom.id)
+    students = select(Membership.student_id).where(Membership.class_id == bindparam("class_id"))
     return select(Attempt.id).where(
         Attempt.user_id.in_(students),
-        Attempt.quiz_id == quiz_id,
+        Attempt.quiz_id == bindparam("quiz_id"),
         Attempt.submitted_at.is_not(None),
         Attempt.preview.is_(False),
     )
+
+
+@cache
+def _queries() -> tuple[Select[Any], Select[Any], Select[Any]]:
+    """The quiz if assigned to the class, its attempts there, and their responses, built once:
+    building them costs about as much as running them for a class."""
+    quiz = (
+        select(QuizRecord)
+        .join(Assignment, Assignment.quiz_id == QuizRecord.id)
+        .where(
+            Assignment.class_id == bindparam("class_id"),
+            Assignment.quiz_id == bindparam("quiz_id"),
+        )
+    )
+    attempt_ids = _class_attempts()
+    attempts = (
+        select(Attempt.id, Attempt.question_order, Attempt.percentage)
+        .where(Attempt.id.in_(attempt_ids))
+        .order_by(Attempt.id)
+    )
+    # The answer stays JSON text: only choice questions need it decoded, for their picks.
+    responses = select(
+        Response.attempt_id,
+        Response.question_version_id,
+        Response.points,
+        Response.max_points,
+        cast(Response.answer, Text),
+    ).where(Response.attempt_id.in_(attempt_ids))
+    return quiz, attempts, responses
 
 
 def _options(question: Any, picks: list[Any]) -> list[Option] | None:
@@ -107,28 +139,15 @@ def analyse(session: Session, classroom: Classroom, quiz_id: int) -> Analysis:
     Four queries: the quiz (if assigned to the class), the attempts, their responses, and the
     question versions they used.
     """
-    quiz = session.scalar(
-        select(QuizRecord)
-        .join(Assignment, Assignment.quiz_id == QuizRecord.id)
-        .where(Assignment.class_id == classroom.id, Assignment.quiz_id == quiz_id)
-    )
+    quiz_query, attempts_query, responses_query = _queries()
+    params = {"class_id": classroom.id, "quiz_id": quiz_id}
+    quiz = session.scalar(quiz_query, params)
     if quiz is None:
         raise NotFound("This quiz is not assigned to this class.")
-    attempt_ids = _class_attempts(classroom, quiz_id)
-    attempts = session.execute(
-        select(Attempt.id, Attempt.question_order, Attempt.percentage)
-        .where(Attempt.id.in_(attempt_ids))
-        .order_by(Attempt.id)
-    ).all()
-    answers: dict[int, dict[int, tuple[float, float, Any]]] = defaultdict(dict)
+    attempts = session.execute(attempts_query, params).all()
+    answers: dict[int, dict[int, tuple[float, float, str | None]]] = defaultdict(dict)
     for attempt_id, version_id, points, max_points, answer in session.execute(
-        select(
-            Response.attempt_id,
-            Response.question_version_id,
-            Response.points,
-            Response.max_points,
-            Response.answer,
-        ).where(Response.attempt_id.in_(attempt_ids))
+        responses_query, params
     ):
         answers[attempt_id][version_id] = (points, max_points, answer)
     version_ids = {vid for _, order, _ in attempts for vid in order}
@@ -137,17 +156,23 @@ def analyse(session: Session, classroom: Classroom, quiz_id: int) -> Analysis:
         for v in session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(version_ids)))
     }
     questions = {vid: question_of(version) for vid, version in versions.items()}
+    picked = {vid for vid, question in questions.items() if question.type in CHOICE_TYPES}
 
     scored: list[statistics.AttemptScores] = []
     picks: dict[int, list[Any]] = defaultdict(list)
+    decoded: dict[str, Any] = {}  # many learners give the same answer: decode it once
+    names = {vid: str(vid) for vid in questions}
+    blanks = {vid: (0.0, question.points, None) for vid, question in questions.items()}
     for attempt_id, order, _ in attempts:
         responses = []
+        given = answers.get(attempt_id, {})
         for vid in order:
-            points, max_points, answer = answers[attempt_id].get(
-                vid, (0.0, questions[vid].points, None)
-            )
-            responses.append(statistics.ItemResponse(str(vid), points, max_points, answer))
-            picks[vid].append(answer)
+            points, max_points, answer = given.get(vid) or blanks[vid]
+            responses.append(statistics.ItemResponse(names[vid], points, max_points))
+            if vid in picked:
+                if answer is not None and answer not in decoded:
+                    decoded[answer] = json.loads(answer)
+                picks[vid].append(None if answer is None else decoded[answer])
         scored.append(statistics.AttemptScores(attempt_id, responses))
 
     ordered = sorted(versions.values(), key=lambda v: (v.position, v.question_key, v.version))

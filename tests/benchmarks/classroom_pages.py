@@ -64,6 +64,7 @@ from quizapp import create_app, db, migrate  # noqa: E402
 from quizapp.core import grading  # noqa: E402
 from quizapp.core.dates import ParsedDate  # noqa: E402
 from quizapp.core.quizzes import draw, option_order  # noqa: E402
+from quizapp.core.scoring import STREAK_CAP_DAYS  # noqa: E402
 from quizapp.models import QuestionVersion, QuizRecord, User, utcnow  # noqa: E402
 from quizapp.paths import questions_dir  # noqa: E402
 from quizapp.services import classes, gradebook, item_analysis, leaderboards  # noqa: E402
@@ -572,9 +573,15 @@ def database(scale: Scale, folder: Path, use_cache: bool) -> Path:
 
 
 # The pages and their bare queries
-
+#
+# Each page's bare SQL computes every number the page shows, and no more: the boards rank
+# in SQL (the tie-break rule as a window), the overall board also reads the flashcard
+# streaks, the gradebook gives each cell's status, and the item analysis computes each
+# question's facility and the sums its discrimination is made of (blank answers count 0),
+# the option picks of choice questions, and the score distribution.
 # Written for SQLite: CROSS JOIN makes it read the class's memberships first, then their
 # attempts by (user, quiz), whatever it guesses of the tables' sizes.
+
 SECONDS = "(julianday(a.submitted_at) - julianday(a.started_at)) * 86400.0"
 BEST_ATTEMPTS = f"""
     SELECT a.user_id, a.points, a.percentage, a.submitted_at, {SECONDS} AS seconds,
@@ -585,18 +592,43 @@ BEST_ATTEMPTS = f"""
     FROM memberships m CROSS JOIN attempts a ON a.user_id = m.student_id
     WHERE m.class_id = :class_id AND m.removed_at IS NULL
       AND a.submitted_at IS NOT NULL AND a.preview = 0"""
-BARE_OVERALL = f"""
-SELECT u.id, u.display_name, sum(b.points), sum(b.seconds), max(b.submitted_at), count(*)
-FROM ({BEST_ATTEMPTS}) b JOIN users u ON u.id = b.user_id
-WHERE b.place = 1
-GROUP BY u.id, u.display_name"""
-BARE_QUIZ = f"""
-SELECT u.id, u.display_name, b.points, b.percentage, b.seconds, b.submitted_at
+BARE_OVERALL = (
+    f"""
+SELECT id, display_name, points, seconds, finished, quizzes,
+       rank() OVER (ORDER BY round(points, 6) DESC, round(seconds, 3), finished) AS place
+FROM (SELECT u.id, u.display_name, sum(b.points) AS points, sum(b.seconds) AS seconds,
+             max(b.submitted_at) AS finished, count(*) AS quizzes
+      FROM ({BEST_ATTEMPTS}) b JOIN users u ON u.id = b.user_id
+      WHERE b.place = 1
+      GROUP BY u.id, u.display_name)""",
+    """
+SELECT u.id, u.timezone, min(l.reviewed_at), max(l.reviewed_at)
+FROM memberships m
+CROSS JOIN review_logs l ON l.user_id = m.student_id
+JOIN users u ON u.id = m.student_id
+WHERE m.class_id = :class_id AND m.removed_at IS NULL AND l.source = 'review'
+  AND l.reviewed_at >= :streak_start AND l.reviewed_at <= :now
+GROUP BY u.id, u.timezone, strftime('%Y-%m-%d %H', l.reviewed_at)""",
+)
+BARE_QUIZ = (
+    f"""
+SELECT u.id, u.display_name, b.points, b.percentage, b.seconds, b.submitted_at,
+       rank() OVER (ORDER BY round(b.points, 6) DESC, round(b.seconds, 3), b.submitted_at)
 FROM ({BEST_ATTEMPTS} AND a.quiz_id = :quiz_id) b JOIN users u ON u.id = b.user_id
-WHERE b.place = 1"""
-BARE_GRADEBOOK = """
+WHERE b.place = 1""",
+)
+BARE_GRADEBOOK = (
+    """
 SELECT m.student_id, u.display_name, m.removed_at, s.id,
-       count(a.id), max(a.percentage), avg(a.percentage), min(a.submitted_at)
+       count(a.id), max(a.percentage), avg(a.percentage), min(a.submitted_at),
+       CASE
+           WHEN min(a.submitted_at) IS NULL THEN
+               CASE WHEN s.due_at < :now THEN 'missing'
+                    WHEN s.opens_at > :now THEN 'upcoming'
+                    ELSE 'to do' END
+           WHEN min(a.submitted_at) > s.due_at THEN 'late'
+           ELSE 'done'
+       END
 FROM memberships m
 JOIN users u ON u.id = m.student_id
 JOIN assignments s ON s.class_id = m.class_id AND s.archived_at IS NULL
@@ -604,15 +636,50 @@ LEFT JOIN attempts a ON a.user_id = m.student_id AND a.quiz_id = s.quiz_id
      AND a.submitted_at IS NOT NULL AND a.preview = 0
      AND a.submitted_at >= coalesce(s.opens_at, s.created_at)
 WHERE m.class_id = :class_id
-GROUP BY m.id, s.id"""
-BARE_ANALYSIS = """
-SELECT r.question_version_id, count(*), sum(r.points), sum(r.max_points), sum(r.is_correct)
-FROM memberships m
-CROSS JOIN attempts a ON a.user_id = m.student_id
-JOIN responses r ON r.attempt_id = a.id
-WHERE m.class_id = :class_id AND a.quiz_id = :quiz_id
-  AND a.submitted_at IS NOT NULL AND a.preview = 0
-GROUP BY r.question_version_id"""
+GROUP BY m.id, s.id""",
+)
+CLASS_ATTEMPTS = """
+    SELECT a.id, a.percentage, a.question_order
+    FROM memberships m CROSS JOIN attempts a ON a.user_id = m.student_id
+    WHERE m.class_id = :class_id AND a.quiz_id = :quiz_id
+      AND a.submitted_at IS NOT NULL AND a.preview = 0"""
+BARE_ANALYSIS = (
+    # Per question: attempts, sum of scores, of maxima, and the sums of x (score), y (score
+    # on the rest of the attempt), x², y² and xy that Pearson's correlation is made of.
+    f"""
+WITH att AS MATERIALIZED ({CLASS_ATTEMPTS}),
+shown AS MATERIALIZED (
+    SELECT att.id AS attempt_id, CAST(q.value AS INTEGER) AS vid
+    FROM att CROSS JOIN json_each(att.question_order) q),
+top AS MATERIALIZED (
+    SELECT id, coalesce(json_extract(data, '$.points'), 1.0) AS points
+    FROM question_versions WHERE id IN (SELECT DISTINCT vid FROM shown)),
+cell AS MATERIALIZED (
+    SELECT s.attempt_id, s.vid, coalesce(r.points, 0.0) AS x,
+           coalesce(r.max_points, top.points) AS top
+    FROM shown s JOIN top ON top.id = s.vid
+    LEFT JOIN responses r ON r.attempt_id = s.attempt_id AND r.question_version_id = s.vid),
+total AS (SELECT attempt_id, sum(x) AS t FROM cell GROUP BY attempt_id)
+SELECT c.vid, count(*), sum(c.x), sum(c.top), sum(t - c.x), sum(c.x * c.x),
+       sum((t - c.x) * (t - c.x)), sum(c.x * (t - c.x))
+FROM cell c JOIN total USING (attempt_id)
+GROUP BY c.vid""",
+    # Option picks of the choice questions.
+    f"""
+SELECT r.question_version_id, p.value, count(*)
+FROM ({CLASS_ATTEMPTS}) att
+CROSS JOIN responses r ON r.attempt_id = att.id
+JOIN question_versions v ON v.id = r.question_version_id
+CROSS JOIN json_each(r.answer) p
+WHERE v.type IN ('single', 'multiple', 'true_false')
+GROUP BY r.question_version_id, p.value""",
+    # The score distribution and summary.
+    f"""
+SELECT min(CAST(percentage / 10 AS INTEGER), 9), count(*), sum(percentage),
+       sum(percentage * percentage)
+FROM ({CLASS_ATTEMPTS})
+GROUP BY 1""",
+)
 
 
 def overall_board(session: Session, teacher: User, class_id: int, quiz_id: int) -> Any:
@@ -645,7 +712,8 @@ class Page:
     """Which figure of the JSON line the page is part of."""
     url: str
     """With {class_id} and {quiz_id} to fill in."""
-    bare: str
+    bare: tuple[str, ...]
+    """The statements that compute the numbers the page shows."""
     service: Callable[[Session, User, int, int], Any]
     """What the view asks of the services, without the request and the template."""
 
@@ -735,8 +803,15 @@ def typical_class(raw: Any, scale: Scale) -> int:
     ).fetchone()[0]
 
 
-def bare(raw: Any, page: Page, view: ClassView) -> list[tuple]:
-    return raw.execute(page.bare, {"class_id": view.class_id, "quiz_id": view.quiz_id}).fetchall()
+def bare(raw: Any, page: Page, view: ClassView) -> list[list[tuple]]:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    params = {
+        "class_id": view.class_id,
+        "quiz_id": view.quiz_id,
+        "now": sql_time(now),
+        "streak_start": sql_time(now - dt.timedelta(days=STREAK_CAP_DAYS + 2)),
+    }
+    return [raw.execute(statement, params).fetchall() for statement in page.bare]
 
 
 def count_queries(app: Flask, view: ClassView, page: Page) -> int:
@@ -762,40 +837,56 @@ def close(a: float | None, b: float | None) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
 
 
+def pearson(n: int, sx: float, sy: float, sxx: float, syy: float, sxy: float) -> float | None:
+    spread = (n * sxx - sx * sx) * (n * syy - sy * sy)
+    return (n * sxy - sx * sy) / math.sqrt(spread) if n > 1 and spread > 1e-12 else None
+
+
 def check_numbers(raw: Any, view: ClassView) -> None:
     """The services' numbers for the class are the bare queries' numbers."""
-    results = {page.bare: (view.serve(page), bare(raw, page, view)) for page in PAGES}
+    results = {page.name: (view.serve(page), bare(raw, page, view)) for page in PAGES}
 
-    board, rows = results[BARE_OVERALL]
-    expected = {row[0]: (row[2], row[5]) for row in rows}
-    got = {row.learner_id: (row.quiz_points, row.quizzes) for row in board.rows}
+    board, (rows, streaks) = results["leaderboard, overall"]
+    assert not streaks, "the fill has no flashcard reviews"
+    expected = {row[0]: (row[2], row[5], row[6]) for row in rows}
+    got = {row.learner_id: (row.quiz_points, row.quizzes, row.rank) for row in board.rows}
     assert expected.keys() == got.keys(), "overall board: other students"
+    assert all(close(got[k][0], v[0]) and got[k][1:] == v[1:] for k, v in expected.items())
+
+    board, (rows,) = results["leaderboard, one quiz"]
+    expected = {row[0]: (row[2], row[6]) for row in rows}
+    got = {row.learner_id: (row.score, row.rank) for row in board.rows}
+    assert expected.keys() == got.keys(), "quiz board: other students"
     assert all(close(got[k][0], v[0]) and got[k][1] == v[1] for k, v in expected.items())
 
-    board, rows = results[BARE_QUIZ]
-    expected_points = {row[0]: row[2] for row in rows}
-    got_points = {row.learner_id: row.score for row in board.rows}
-    assert expected_points.keys() == got_points.keys(), "quiz board: other students"
-    assert all(close(got_points[k], v) for k, v in expected_points.items())
-
-    book, grid = results[BARE_GRADEBOOK]
+    book, (grid,) = results["gradebook"]
     cells = {
         (row.student.id, column.assignment.id): (cell, column.settings.grading)
         for row in book.rows
         for column, cell in zip(book.columns, row.cells, strict=True)
     }
     assert len(cells) == len(grid), "gradebook: other cells"
-    for student_id, _name, _removed, assignment_id, count, best, mean, _first in grid:
+    for student_id, _name, _removed, assignment_id, count, best, mean, _first, status in grid:
         cell, grading_method = cells[(student_id, assignment_id)]
-        assert cell.attempts == count
+        assert cell.attempts == count and cell.status == status, (cell, count, status)
         assert grading_method in ("best", "average"), grading_method
         assert close(cell.score, best if grading_method == "best" else mean)
 
-    analysis, sums = results[BARE_ANALYSIS]
-    stats = {row.version.id: row.stats for row in analysis.rows}
-    for version_id, _count, points, _max_points, _correct in sums:
-        item = stats[version_id]
-        assert item.mean_score is not None and close(item.mean_score * item.attempts, points)
+    analysis, (sums, picks, bands) = results["item analysis"]
+    stats = {row.version.id: row for row in analysis.rows}
+    assert stats.keys() == {row[0] for row in sums}, "item analysis: other questions"
+    for version_id, n, points, top, sy, sxx, syy, sxy in sums:
+        item = stats[version_id].stats
+        assert item.attempts == n and close(item.facility, points / top)
+        assert close(item.discrimination, pearson(n, points, sy, sxx, syy, sxy))
+    options = {
+        (row.version.id, option.text): option.picks
+        for row in analysis.rows
+        for option in row.options or ()
+    }
+    assert sum(options.values()) == sum(count for *_, count in picks), "item analysis: picks"
+    assert analysis.attempts == sum(row[1] for row in bands)
+    assert close(analysis.summary["mean"], sum(row[2] for row in bands) / analysis.attempts)
 
 
 # Timing
