@@ -1,0 +1,61 @@
+"""The classroom pages on PostgreSQL: the gradebook, the item analysis and the leaderboard
+tests of the SQLite suite, run again with `app` on a PostgreSQL database.
+
+Their queries are written once for both databases (time arithmetic, JSON read as text,
+window functions, bound parameters), so the same hand-computed numbers must come out.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from quizapp import create_app, migrate
+from quizapp.db import session_scope
+from quizapp.paths import questions_dir
+from quizapp.services.banks import import_paths
+from tests.conftest import ALL_TYPES_BANK
+from tests.provision import start_postgres
+from tests.web.test_leaderboards import (  # noqa: F401  (collected again here, on PostgreSQL)
+    frozen_clock,
+    quizzes,
+    test_overall_points_add_the_best_attempt_per_quiz_and_streak_points,
+    test_the_page_shows_the_ranking_and_states_the_rules,
+    test_this_week_starts_on_monday_in_the_teachers_time_zone,
+)
+from tests.web.test_teach import (  # noqa: F401
+    test_csv_export_one_row_per_student_with_formula_cells_neutralized,
+    test_gradebook_cells_follow_each_quizs_grading_method,
+    test_gradebook_marks_late_and_missing_work,
+    test_item_analysis_on_a_hand_computed_example,
+    test_student_detail_lists_every_attempt_and_the_teacher_opens_its_review,
+)
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    server = start_postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app(postgres, request):
+    """A migrated PostgreSQL database with the banks of the SQLite test template."""
+    url = postgres.create_database(f"quizapp_{request.node.name[5:45].lower()}")
+    migrate.upgrade(url)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": url,
+            "MIGRATE_ON_START": False,
+            "IMPORT_ON_START": False,
+        }
+    )
+    with session_scope(app) as session:
+        _reports, failed = import_paths(session, [questions_dir(), ALL_TYPES_BANK])
+    assert not failed
+    yield app
+    app.extensions["quizapp.engine"].dispose()
