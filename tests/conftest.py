@@ -17,6 +17,7 @@ from quizapp.db import session_scope
 from quizapp.paths import questions_dir
 from quizapp.services import accounts
 from quizapp.services.banks import import_paths
+from tests.provision import PostgresServer, start_postgres
 
 TESTS = Path(__file__).parent
 ALL_TYPES_BANK = TESTS / "data" / "valid"
@@ -44,6 +45,26 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert not failed, [str(p) for loaded in failed for p in loaded.problems]
     app.extensions["quizapp.engine"].dispose()
     return database
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A private PostgreSQL server, started the first time a test asks for it."""
+    server = start_postgres()
+    yield server
+    server.stop()
+
+
+def postgres_app(server: PostgresServer, name: str, *, banks: bool = True) -> Flask:
+    """An app over a new, migrated PostgreSQL database; with the template's banks if asked."""
+    url = server.create_database(name)
+    migrate.upgrade(url)
+    app = create_app({**app_config(Path("unused")), "DATABASE_URL": url})
+    if banks:
+        with session_scope(app) as session:
+            _reports, failed = import_paths(session, [questions_dir(), ALL_TYPES_BANK])
+        assert not failed, [str(p) for loaded in failed for p in loaded.problems]
+    return app
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from quizapp import create_app, migrate
 from quizapp.core.scheduling import zone_named
 from quizapp.core.scoring import OVERALL_FORMULA, TIE_BREAK_RULE
 from quizapp.db import session_scope
@@ -24,12 +23,9 @@ from quizapp.models import (
     ReviewLogRecord,
     User,
 )
-from quizapp.paths import questions_dir
 from quizapp.services import accounts, attempts, classes, leaderboards
-from quizapp.services.banks import import_paths
 from quizapp.web import board as board_views
-from tests.conftest import ALL_TYPES_BANK, PASSWORD
-from tests.provision import start_postgres
+from tests.conftest import PASSWORD, postgres_app
 from tests.web.helpers import LIBRARY_BANK, quiz_id
 
 UTC = dt.UTC
@@ -617,23 +613,9 @@ def test_the_board_picker_lists_the_quizzes_of_the_class(app, create_user, quizz
 
 
 @pytest.mark.postgres
-def test_the_board_query_runs_on_postgresql():
-    server = start_postgres()
+def test_the_board_query_runs_on_postgresql(postgres):
+    pg_app = postgres_app(postgres, "quizapp_leaderboards")
     try:
-        url = server.create_database("quizapp_leaderboards")
-        migrate.upgrade(url)
-        pg_app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "test",
-                "DATABASE_URL": url,
-                "MIGRATE_ON_START": False,
-                "IMPORT_ON_START": False,
-            }
-        )
-        with session_scope(pg_app) as session:
-            _reports, failed = import_paths(session, [questions_dir(), ALL_TYPES_BANK])
-        assert not failed
 
         def create_user(role: str = "student", name: str | None = None):
             with session_scope(pg_app) as session:
@@ -662,9 +644,8 @@ def test_the_board_query_runs_on_postgresql():
         week, _board = standings(pg_app, class_id, quiz, "week")
         week_overall, _board = standings(pg_app, class_id, None, "week")
         assert week == [] and week_overall == [(1, "Fay", 10.0)]
-        pg_app.extensions["quizapp.engine"].dispose()
     finally:
-        server.stop()
+        pg_app.extensions["quizapp.engine"].dispose()
 
 
 def class_member(app: Flask, class_id: int, username: str) -> int:

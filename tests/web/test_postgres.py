@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import inspect
 
-from quizapp import create_app, migrate
+from quizapp import migrate
 from quizapp.db import session_scope
 from quizapp.paths import questions_dir
 from quizapp.services.banks import import_paths
-from tests.conftest import ALL_TYPES_BANK, Browser
-from tests.provision import start_postgres
+from tests.conftest import ALL_TYPES_BANK, Browser, postgres_app
 from tests.web.helpers import (
     LIBRARY_BANK,
     attempt_state,
@@ -23,26 +22,9 @@ from tests.web.helpers import (
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture(scope="module")
-def postgres():
-    server = start_postgres()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def pg_app(postgres, request):
-    url = postgres.create_database(f"quizapp_{request.node.name[:40].lower()}")
-    migrate.upgrade(url)
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "DATABASE_URL": url,
-            "MIGRATE_ON_START": False,
-            "IMPORT_ON_START": False,
-        }
-    )
+    app = postgres_app(postgres, f"quizapp_{request.node.name[:40].lower()}", banks=False)
     yield app
     app.extensions["quizapp.engine"].dispose()
 

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from quizapp import create_app, migrate
-from quizapp.db import session_scope
-from quizapp.paths import questions_dir
-from quizapp.services.banks import import_paths
-from tests.conftest import ALL_TYPES_BANK
-from tests.provision import start_postgres
+from tests.conftest import postgres_app
 from tests.web.test_leaderboards import (  # noqa: F401  (collected again here, on PostgreSQL)
     frozen_clock,
     quizzes,
@@ -33,29 +28,9 @@ from tests.web.test_teach import (  # noqa: F401
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture(scope="module")
-def postgres():
-    server = start_postgres()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def app(postgres, request):
-    """A migrated PostgreSQL database with the banks of the SQLite test template."""
-    url = postgres.create_database(f"quizapp_{request.node.name[5:45].lower()}")
-    migrate.upgrade(url)
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "DATABASE_URL": url,
-            "MIGRATE_ON_START": False,
-            "IMPORT_ON_START": False,
-        }
-    )
-    with session_scope(app) as session:
-        _reports, failed = import_paths(session, [questions_dir(), ALL_TYPES_BANK])
-    assert not failed
+    """A PostgreSQL database with the banks of the SQLite test template."""
+    app = postgres_app(postgres, f"quizapp_{request.node.name[5:45].lower()}")
     yield app
     app.extensions["quizapp.engine"].dispose()
