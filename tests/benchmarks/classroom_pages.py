@@ -17,14 +17,17 @@ and copied for each run.
 Then, through the Flask test client, signed in as the teacher of a class of typical size,
 it renders in turns, in this process, with the leaderboard cache off:
 
-- the class leaderboard, overall and for the key-facts quiz (`board.show`), against a bare
-  query of the best attempt per student and quiz (most points, then shortest, then
-  earliest), summed per student for the overall board;
-- the gradebook (`teach.gradebook_page`), against a bare query of each student's attempts
-  per assignment (count, best, mean, first submission);
-- the item analysis of the key-facts quiz (`teach.analysis`), against a bare query of the
-  per-question counts and sums of the class's responses.
+- the class leaderboard, overall and for the key-facts quiz (`board.show`), against bare
+  SQL that picks the best attempt per student and quiz (most points, then shortest, then
+  earliest), sums them per student for the overall board, ranks the rows by the tie-break
+  rule, and for the overall board reads the flashcard review streaks;
+- the gradebook (`teach.gradebook_page`), against bare SQL of each student's attempts per
+  assignment (count, best, mean, first submission) and the cell's status;
+- the item analysis of the key-facts quiz (`teach.analysis`), against bare SQL of each
+  question's facility and the sums its discrimination is made of (a question shown but
+  left blank scores 0), the option picks of the choice questions and the score bands.
 
+The services' numbers are checked against the bare queries' before anything is timed.
 Each page must take at most LIMIT times its bare query (medians of the runs); the table
 also shows the time of the page's service calls alone, without the request and the
 template, to tell the two apart. The SQL statements of each page are counted for a class
