@@ -7,10 +7,11 @@ Builds a fresh SQLite database (migrated like the app's), inserts the rows in bu
 times in turns, in this process and on the same connection:
 
 - the queue: `services.cards.due_queue` (learning cards due now, then reviews due today,
-  then new cards within the daily limit; 50 cards) against one bare SELECT of the review
-  cards due today in due order (the biggest part of the queue), through the sqlite3 cursor;
+  then new cards within the daily limit; 50 cards) against one bare SELECT of the same
+  cards (learning cards due now, then review cards due today, each in due order, of the
+  deck's current questions) through the sqlite3 cursor; both must give the same cards;
 - a rating: `services.cards.rate_card` and a commit, as a request does, against a bare
-  UPDATE of the card's row and INSERT of its review log, and a commit.
+  SELECT of the card's state, UPDATE of its row and INSERT of its review log, and a commit.
 
 Every statement the service runs for the queue is checked with EXPLAIN QUERY PLAN: each
 must read card_states through the index ix_card_states_due, never scan the table.
@@ -53,10 +54,25 @@ from quizapp.services import cards  # noqa: E402
 LIMIT = 5.0
 QUEUE_SIZE = 50
 INDEX = "ix_card_states_due"
+# What the service computes, as bare SQL: learning cards due now, then review cards due by
+# the end of the day, each oldest due first, of the deck's current questions.
+CURRENT = (
+    " AND EXISTS (SELECT 1 FROM question_versions v WHERE v.bank_id = c.bank_id"
+    " AND v.question_key = c.card_key AND coalesce(v.is_current, 0) = 1 AND v.type != 'card')"
+)
 BASELINE_QUEUE = (
-    "SELECT id, card_key, state, revision FROM card_states"
-    " WHERE user_id = ? AND bank_id = ? AND state = 'review' AND due < ?"
-    " ORDER BY due LIMIT ?"
+    "SELECT * FROM (SELECT id, card_key, state, revision FROM card_states c"
+    " WHERE user_id = :user AND bank_id = :bank AND state IN ('learning', 'relearning')"
+    f" AND due <= :now{CURRENT} ORDER BY due, id LIMIT :size)"
+    " UNION ALL"
+    " SELECT * FROM (SELECT id, card_key, state, revision FROM card_states c"
+    " WHERE user_id = :user AND bank_id = :bank AND state = 'review'"
+    f" AND due < :end_of_today{CURRENT} ORDER BY due, id LIMIT :size)"
+    " LIMIT :size"
+)
+BASELINE_READ = (
+    "SELECT user_id, bank_id, card_key, state, step, stability, difficulty, due, last_review,"
+    " revision FROM card_states WHERE id = ?"
 )
 BASELINE_UPDATE = (
     "UPDATE card_states SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?,"
@@ -288,14 +304,22 @@ def _run(args: argparse.Namespace, url: str) -> int:
     def service_queue() -> list:
         return cards.due_queue(session, user, deck, now, limit=QUEUE_SIZE)
 
+    queue_params = {
+        "user": 1,
+        "bank": 1,
+        "now": sql_time(now),
+        "end_of_today": end_of_today,
+        "size": QUEUE_SIZE,
+    }
+
     def bare_queue() -> list:
-        return raw.execute(BASELINE_QUEUE, (1, 1, end_of_today, QUEUE_SIZE)).fetchall()
+        return raw.execute(BASELINE_QUEUE, queue_params).fetchall()
 
     queue = service_queue()
     parts = [card.state for card in queue]
     assert len(queue) == QUEUE_SIZE, len(queue)
     assert parts[0] in ("learning", "relearning") and parts[-1] == "review", parts
-    assert len(bare_queue()) == QUEUE_SIZE
+    assert [card.card_id for card in queue] == [row[0] for row in bare_queue()], "other cards"
     queue_ms, queue_base_ms = interleaved(service_queue, bare_queue, args.runs)
 
     # Ratings: each run rates another review card, the service's and the bare ones apart.
@@ -317,6 +341,7 @@ def _run(args: argparse.Namespace, url: str) -> int:
     def bare_rate() -> None:
         card_id = next(bare_ids)
         at, due = sql_time(moment), sql_time(moment + dt.timedelta(days=12))
+        raw.execute(BASELINE_READ, (card_id,)).fetchone()
         raw.execute(BASELINE_UPDATE, ("review", None, 30.0, 5.0, due, at, card_id, 1))
         raw.execute(
             BASELINE_INSERT,
