@@ -32,9 +32,9 @@ from sqlalchemy import (
     event,
     extract,
     func,
-    or_,
     select,
     type_coerce,
+    union,
 )
 from sqlalchemy.orm import Session
 
@@ -193,10 +193,11 @@ def _quizzes_query() -> Select[Any]:
     assigned = select(Assignment.quiz_id).where(
         Assignment.class_id == class_id, Assignment.archived_at.is_(None)
     )
+    # One IN over a UNION: with OR, SQLite read the class's attempts twice.
     return (
         select(QuizRecord.id, QuizRecord.title, BankRecord.title)
         .join(BankRecord, BankRecord.id == QuizRecord.bank_id)
-        .where(or_(QuizRecord.id.in_(taken), QuizRecord.id.in_(assigned)))
+        .where(QuizRecord.id.in_(union(assigned, taken)))
         .order_by(BankRecord.title, QuizRecord.position, QuizRecord.title)
     )
 
