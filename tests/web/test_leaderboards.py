@@ -23,9 +23,9 @@ from quizapp.models import (
     ReviewLogRecord,
     User,
 )
-from quizapp.services import accounts, attempts, classes, leaderboards
+from quizapp.services import attempts, classes, leaderboards
 from quizapp.web import board as board_views
-from tests.conftest import PASSWORD, postgres_app
+from tests.conftest import PASSWORD
 from tests.web.helpers import LIBRARY_BANK, quiz_id
 
 UTC = dt.UTC
@@ -607,51 +607,3 @@ def test_the_board_picker_lists_the_quizzes_of_the_class(app, create_user, quizz
     assert f'<option value="{key_facts}">Key facts</option>' in html
     assert f'value="{numbers}"' not in html
     assert 'aria-current="page">All time<' in html
-
-
-# PostgreSQL
-
-
-@pytest.mark.postgres
-def test_the_board_query_runs_on_postgresql(postgres):
-    pg_app = postgres_app(postgres, "quizapp_leaderboards")
-    try:
-
-        def create_user(role: str = "student", name: str | None = None):
-            with session_scope(pg_app) as session:
-                name = name or role
-                user = accounts.create_user(session, name, name.title(), PASSWORD, role)
-                return user.id, user.username
-
-        pg_quizzes = (
-            quiz_id(pg_app, LIBRARY_BANK, "key-facts"),
-            quiz_id(pg_app, LIBRARY_BANK, "numbers-and-dates"),
-        )
-        class_id, quiz = tie_break_class(pg_app, create_user, pg_quizzes)
-        rows, _board = standings(pg_app, class_id, quiz)
-        assert rows == [
-            (1, "Eve", 9.0),
-            (2, "Cat", 8.0),
-            (2, "Dan", 8.0),
-            (4, "Bob", 8.0),
-            (5, "Ann", 8.0),
-            (6, "Fay", 3.0),
-        ]
-        add_reviews(pg_app, class_member(pg_app, class_id, "fay"), [NOW, NOW - dt.timedelta(1)])
-        overall, board = standings(pg_app, class_id, None)
-        assert overall[0] == (1, "Fay", 13.0)
-        assert {row.name: row.time_seconds for row in board.rows}["Ann"] == 100.0
-        week, _board = standings(pg_app, class_id, quiz, "week")
-        week_overall, _board = standings(pg_app, class_id, None, "week")
-        assert week == [] and week_overall == [(1, "Fay", 10.0)]
-    finally:
-        pg_app.extensions["quizapp.engine"].dispose()
-
-
-def class_member(app: Flask, class_id: int, username: str) -> int:
-    with session_scope(app) as session:
-        return session.scalar(
-            select(User.id)
-            .join(Membership, Membership.student_id == User.id)
-            .where(Membership.class_id == class_id, User.username == username)
-        )

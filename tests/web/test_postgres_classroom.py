@@ -13,9 +13,11 @@ from tests.conftest import postgres_app
 from tests.web.test_leaderboards import (  # noqa: F401  (collected again here, on PostgreSQL)
     frozen_clock,
     quizzes,
+    test_a_streak_is_counted_in_the_students_own_time_zone,
     test_overall_points_add_the_best_attempt_per_quiz_and_streak_points,
     test_the_page_shows_the_ranking_and_states_the_rules,
     test_this_week_starts_on_monday_in_the_teachers_time_zone,
+    test_ties_are_broken_by_score_then_time_then_finish,
 )
 from tests.web.test_teach import (  # noqa: F401
     test_csv_export_one_row_per_student_with_formula_cells_neutralized,
