@@ -299,7 +299,7 @@ def _run(args: argparse.Namespace, url: str) -> int:
     assert user is not None
     deck = cards.get_deck(session, 1)
     raw = session.connection().connection.driver_connection
-    end_of_today = sql_time(cards._end_of_day(now, cards.zone_of(user)))
+    end_of_today = sql_time(cards.end_of_day(now, cards.zone_of(user)))
 
     def service_queue() -> list:
         return cards.due_queue(session, user, deck, now, limit=QUEUE_SIZE)
