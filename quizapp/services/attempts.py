@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from quizapp.core import grading
@@ -85,6 +85,14 @@ def open_attempt(session: Session, quiz: QuizRecord, taker: Taker) -> Attempt | 
     return session.scalars(query.order_by(Attempt.id.desc())).first()
 
 
+def _hold_learner(session: Session, user: User, now: dt.datetime) -> None:
+    """Mark the learner active, by an UPDATE whose lock lasts until the caller commits: the
+    learner's row on PostgreSQL, the database's write lock on SQLite. A second start sent at
+    the same moment (another tab, a double click) waits, then finds the first one's attempt
+    and its count of attempts used, so two starts cannot open two attempts."""
+    session.execute(update(User).where(User.id == user.id).values(last_seen_at=now))
+
+
 def start_attempt(
     session: Session,
     quiz: QuizRecord,
@@ -95,6 +103,8 @@ def start_attempt(
     rng: random.Random | None = None,
 ) -> Attempt:
     """Resume the taker's open attempt at this quiz, or start a new one if attempts remain."""
+    if taker.user is not None:
+        _hold_learner(session, taker.user, now)
     existing = open_attempt(session, quiz, taker)
     if existing is not None:
         expire_if_due(session, existing, now)

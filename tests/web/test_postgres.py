@@ -1,4 +1,5 @@
-"""The app on PostgreSQL: migrations, bank import and a whole quiz, as on SQLite."""
+"""The app on PostgreSQL: migrations, bank import and a whole quiz, as on SQLite; and two
+starts of a quiz at the same moment, since PostgreSQL locks rows where SQLite locks the file."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from tests.web.helpers import (
     quiz_id,
     start,
 )
+from tests.web.test_quiz import (  # noqa: F401  (collected again here, on PostgreSQL)
+    test_two_starts_sent_at_once_share_one_attempt,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -25,6 +29,14 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def pg_app(postgres, request):
     app = postgres_app(postgres, f"quizapp_{request.node.name[:40].lower()}", banks=False)
+    yield app
+    app.extensions["quizapp.engine"].dispose()
+
+
+@pytest.fixture
+def app(postgres, request):
+    """For the tests of the SQLite suite run again here: the template's banks imported."""
+    app = postgres_app(postgres, f"quizapp_{request.node.name[5:45].lower()}")
     yield app
     app.extensions["quizapp.engine"].dispose()
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 
 from sqlalchemy import func, select
 
 from quizapp.core.bank.schema import QUESTION_TYPES
 from quizapp.db import session_scope
-from quizapp.models import Attempt, Response
+from quizapp.models import Attempt, QuizRecord, Response, User, utcnow
+from quizapp.services import attempts
 from tests.web.helpers import (
     ARTICLE_BANK,
     LIBRARY_BANK,
@@ -235,6 +237,43 @@ def test_attempts_allowed_and_grading_method_last(app, browser, create_user):
     assert "used all 2 attempt(s)" in refused.get_data(as_text=True)
     intro = browser.get(f"/quiz/{quiz}").get_data(as_text=True)
     assert "2 of 2 used" in intro and "Your score</dt><dd>0%" in intro
+
+
+def test_two_starts_sent_at_once_share_one_attempt(app, create_user):
+    """Two tabs (or a double click) start the same quiz at the same moment: the second start
+    waits for the first to be saved, then resumes its attempt instead of opening another,
+    so an attempts limit cannot be got round by racing."""
+    user_id, _ = create_user()
+    quiz = quiz_id(app, LIBRARY_BANK, "timed")  # 2 attempts allowed
+    make_session = app.extensions["quizapp.sessionmaker"]
+    first, second = make_session(), make_session()
+    started: dict[str, int] = {}
+
+    def start_in(session) -> int:
+        learner = attempts.Taker(user=session.get(User, user_id))
+        attempt = attempts.start_attempt(session, session.get(QuizRecord, quiz), learner, utcnow())
+        return attempt.id
+
+    def start_second() -> None:
+        started["second"] = start_in(second)
+        second.commit()
+
+    try:
+        started["first"] = start_in(first)  # not committed yet
+        thread = threading.Thread(target=start_second)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive(), "the second start did not wait for the first"
+        first.commit()
+        thread.join(20)
+        assert not thread.is_alive()
+    finally:
+        first.close()
+        second.close()
+    assert started["second"] == started["first"]
+    with session_scope(app) as session:
+        count = session.scalar(select(func.count(Attempt.id)).where(Attempt.quiz_id == quiz))
+    assert count == 1
 
 
 def test_immediate_feedback_shows_the_answer_once_answered_and_locks_it(app, browser):
