@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -38,9 +40,17 @@ def create_user(
     return user
 
 
+@cache
+def _hash_of_no_one() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The user with this username and password, or None. An unknown username takes as long
+    to refuse as a wrong password, so that the time taken does not tell which usernames exist."""
     user = session.scalar(select(User).where(User.username == normalize_username(username)))
-    if user is None or not check_password_hash(user.password_hash, password):
+    stored = user.password_hash if user is not None else _hash_of_no_one()
+    if not check_password_hash(stored, password) or user is None:
         return None
     return user
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from quizapp.db import session_scope
 from quizapp.models import Membership, User
+from quizapp.services import accounts
 from tests.conftest import PASSWORD
 
 
@@ -65,6 +66,27 @@ def test_login_with_a_wrong_password_is_refused(browser, create_user):
     response = browser.post("/login", {"username": username, "password": "wrong password"})
     assert "Unknown username or wrong password." in response.get_data(as_text=True)
     assert "Log out" not in browser.get("/").get_data(as_text=True)
+
+
+def test_an_unknown_username_is_refused_after_checking_a_password_hash(
+    browser, create_user, monkeypatch
+):
+    """So that it takes as long as a wrong password, and the time does not tell which
+    usernames exist."""
+    checked: list[str] = []
+    real_check = accounts.check_password_hash
+
+    def check(stored: str, password: str) -> bool:
+        checked.append(stored)
+        return real_check(stored, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", check)
+    response = browser.post("/login", {"username": "nobody-here", "password": PASSWORD})
+    assert "Unknown username or wrong password." in response.get_data(as_text=True)
+    assert len(checked) == 1 and checked[0].startswith("scrypt:")
+    _, username = create_user()
+    browser.post("/login", {"username": username, "password": "wrong password"})
+    assert len(checked) == 2 and checked[1] != checked[0]
 
 
 def test_login_never_redirects_off_site(browser, create_user):
