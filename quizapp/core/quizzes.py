@@ -43,10 +43,12 @@ def draw(quiz: Quiz, questions: Sequence[Tagged], rng: random.Random) -> list[st
 def option_order(question: Any, shuffle: bool, rng: random.Random) -> list[str]:
     """Displayed order of a question's option ids.
 
-    Order and match questions are always shuffled, and never shown in their solved order: the
-    bank lists order items solved, and match options in the order of their pairs. Choices
-    follow the bank's order unless the quiz shuffles them. Ids are opaque hashes, so neither
-    the ids nor their order tell which option is correct.
+    Order items and match options are always shuffled, every order alike, the solved one
+    included: the bank lists order items solved and match options in the order of their
+    pairs, and leaving out the solved order would itself give the answer away (with two
+    items, the answer would be the reverse of what is shown). Choices follow the bank's
+    order unless the quiz shuffles them. Ids are opaque hashes, so neither the ids nor their
+    order tell which option is correct.
     """
     if question.type in ("single", "multiple"):
         ids = list(question.choice_ids().values())
@@ -59,7 +61,5 @@ def option_order(question: Any, shuffle: bool, rng: random.Random) -> list[str]:
         ids = list(question.item_ids().values())
     else:
         return []
-    solved = list(ids)
-    while ids == solved:
-        rng.shuffle(ids)
+    rng.shuffle(ids)
     return ids

@@ -1,4 +1,6 @@
+import math
 import random
+from collections import Counter
 
 from quizapp.core.bank.schema import (
     MatchQuestion,
@@ -55,17 +57,23 @@ def test_choices_keep_bank_order_unless_shuffled():
     assert len(shuffled) > 1 and all(sorted(s) == sorted(ids) for s in shuffled)
 
 
-def test_order_and_match_options_are_never_shown_solved():
-    order = OrderQuestion(type="order", id="o", items=["1", "2"], **COMMON)
+def test_order_and_match_options_are_shown_in_any_order_alike():
+    """The shown order says nothing of the solved one: every order comes up, about equally
+    often, the solved one too (were it left out, two items would show the reverse of it)."""
+    order = OrderQuestion(type="order", id="o", items=["1", "2", "3"], **COMMON)
     match = MatchQuestion(
         type="match",
         id="m",
         pairs=[{"left": "a", "right": "1"}, {"left": "b", "right": "2"}],
         **COMMON,
     )
-    for seed in range(30):
-        assert option_order(order, False, random.Random(seed)) != list(order.item_ids().values())
-        assert option_order(match, False, random.Random(seed)) != list(match.right_ids().values())
+    for question, options in ((order, 3), (match, 2)):
+        seen = Counter(
+            tuple(option_order(question, False, random.Random(seed))) for seed in range(3000)
+        )
+        orders = math.factorial(options)
+        assert len(seen) == orders
+        assert all(abs(count - 3000 / orders) < 0.2 * 3000 / orders for count in seen.values())
 
 
 def test_option_ids_say_nothing_about_position_or_correctness():
