@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
 from quizapp.core import assignments as rules
@@ -25,6 +25,7 @@ from quizapp.models import (
     QuizRecord,
     User,
 )
+from quizapp.services.bank_access import readable_by
 from quizapp.services.content import quiz_of
 from quizapp.services.errors import Conflict, Forbidden, NotFound
 
@@ -38,7 +39,7 @@ def assignable_quizzes(session: Session, teacher: User) -> list[QuizRecord]:
             .options(contains_eager(QuizRecord.bank))
             .where(
                 QuizRecord.is_active,
-                or_(BankRecord.owner_id.is_(None), BankRecord.owner_id == teacher.id),
+                readable_by(teacher),
             )
             .order_by(BankRecord.title, QuizRecord.position)
         )

@@ -19,6 +19,7 @@ from quizapp.core.quizzes import draw, option_order
 from quizapp.core.scoring import quiz_grade
 from quizapp.models import Attempt, QuestionVersion, QuizRecord, Response, User
 from quizapp.services import leaderboards
+from quizapp.services.bank_access import may_read
 from quizapp.services.content import question_of, quiz_of
 from quizapp.services.errors import Conflict, Forbidden, InvalidAnswer, NotFound
 
@@ -51,9 +52,10 @@ def current_versions(session: Session, bank_id: int) -> list[QuestionVersion]:
     )
 
 
-def get_quiz(session: Session, quiz_id: int) -> QuizRecord:
+def get_quiz(session: Session, quiz_id: int, taker: Taker) -> QuizRecord:
+    """An active quiz of a bank the taker may see."""
     quiz = session.get(QuizRecord, quiz_id)
-    if quiz is None or not quiz.is_active:
+    if quiz is None or not quiz.is_active or not may_read(session, quiz.bank_id, taker.user):
         raise NotFound("There is no such quiz.")
     return quiz
 
@@ -111,6 +113,11 @@ def start_attempt(
         if not existing.is_submitted:
             return existing
     settings = quiz_of(quiz)
+    if settings.attempts is not None and taker.user is None:
+        raise Forbidden(
+            f"This quiz allows {settings.attempts} attempt(s), counted on your account:"
+            " log in to take it."
+        )
     if settings.attempts is not None and not preview:
         used = submitted_count(session, quiz, taker)
         if used >= settings.attempts:

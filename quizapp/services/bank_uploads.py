@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from quizapp.core.bank.loader import LoadedBank, Problem, load_bank_text
 from quizapp.models import BankRecord, QuizRecord, User
+from quizapp.services.bank_access import readable_by
 from quizapp.services.banks import BankOwnedByAnother, ImportReport, import_bank
 from quizapp.services.errors import Forbidden, NotFound
 
@@ -29,7 +30,7 @@ def visible_banks(session: Session, teacher: User) -> list[BankRecord]:
     return list(
         session.scalars(
             select(BankRecord)
-            .where(or_(BankRecord.owner_id.is_(None), BankRecord.owner_id == teacher.id))
+            .where(readable_by(teacher))
             .options(selectinload(BankRecord.quizzes))
             .order_by(BankRecord.owner_id.is_not(None), BankRecord.title)
         )

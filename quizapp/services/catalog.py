@@ -12,6 +12,7 @@ from quizapp.core.bank.schema import Quiz
 from quizapp.core.quizzes import selected_ids
 from quizapp.core.scoring import quiz_grade
 from quizapp.models import Attempt, BankRecord, QuestionVersion, QuizRecord, User
+from quizapp.services.bank_access import readable_by
 from quizapp.services.content import question_of, quiz_of
 
 
@@ -55,12 +56,20 @@ def scores_by_quiz(session: Session, user: User | None) -> dict[int, list[float]
 
 
 def catalog(session: Session, user: User | None) -> list[BankEntry]:
+    """The banks the user (None for a guest) may see, with their active quizzes."""
     banks = session.scalars(
-        select(BankRecord).options(selectinload(BankRecord.quizzes)).order_by(BankRecord.title)
+        select(BankRecord)
+        .where(readable_by(user))
+        .options(selectinload(BankRecord.quizzes))
+        .order_by(BankRecord.title)
     ).all()
     versions = session.scalars(
         select(QuestionVersion)
-        .where(QuestionVersion.is_current, QuestionVersion.type != "card")
+        .where(
+            QuestionVersion.bank_id.in_([bank.id for bank in banks]),
+            QuestionVersion.is_current,
+            QuestionVersion.type != "card",
+        )
         .order_by(QuestionVersion.position)
     ).all()
     questions_by_bank: dict[int, list] = defaultdict(list)

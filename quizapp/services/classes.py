@@ -2,7 +2,7 @@
 
 A teacher renames, archives and unarchives a class, and removes a student from it. Nothing
 is deleted: an archived class keeps its gradebook, and a removed student's attempts stay in
-it, marked as removed, until they are re-added or join again.
+it, marked as removed, until the teacher adds them back; the join code does not.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from functools import cache
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, contains_eager
 
-from quizapp.models import Attempt, Classroom, Membership, ReviewLogRecord, User, utcnow
+from quizapp.models import Attempt, Classroom, Membership, ReviewLogRecord, User
 from quizapp.services import leaderboards
 from quizapp.services.errors import Conflict, Forbidden, NotFound
 
@@ -60,8 +60,8 @@ def join_class(session: Session, student: User, code: str) -> Classroom:
     if membership is None:
         session.add(Membership(class_id=classroom.id, student_id=student.id))
     elif membership.removed_at is not None:
-        membership.removed_at = None
-        membership.joined_at = utcnow()
+        # Only the teacher can undo a removal (from the roster): the code alone does not.
+        raise Forbidden("Your teacher removed you from this class: ask them to add you back.")
     session.flush()
     return classroom
 

@@ -117,13 +117,15 @@ def class_for_viewer(session: Session, class_id: int, user: User) -> tuple[Class
     """The class and the viewer id to pass to `Board.visible_to`.
 
     Its teacher sees every row (None); an active member sees what the class's mode allows
-    (their own id); anyone else is refused.
+    (their own id), while the class is open; anyone else is refused.
     """
     classroom = session.get(Classroom, class_id)
     if classroom is None:
         raise NotFound("There is no such class.")
     if classroom.teacher_id == user.id:
         return classroom, None
+    if classroom.archived_at is not None:
+        raise Forbidden("This class was archived by its teacher, and its leaderboard with it.")
     member = session.scalar(
         select(Membership.id).where(
             Membership.class_id == class_id,

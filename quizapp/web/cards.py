@@ -94,9 +94,8 @@ def decks():
 
 def _decks_page(form: SettingsForm, status: int = 200):
     session, user, now = db.session(), learner(), utcnow()
-    rows = [
-        (deck, service.counts(session, user, deck, now)[0]) for deck in service.all_decks(session)
-    ]
+    decks = service.all_decks(session, user)
+    rows = [(deck, service.counts(session, user, deck, now)[0]) for deck in decks]
     return render_template("cards/decks.html", decks=rows, form=form), status
 
 
@@ -129,7 +128,7 @@ def deck(bank_id: int):
 
 def _deck_page(bank_id: int, form: NewCardsForm, status: int = 200):
     session, user, now = db.session(), learner(), utcnow()
-    deck = service.get_deck(session, bank_id)
+    deck = service.get_deck(session, bank_id, user)
     cards = service.faces(session, deck)
     subdecks = {tag: service.keys_with_tag(cards, tag) or [] for tag in service.tags_of(cards)}
     total, by_tag = service.counts(session, user, deck, now, subdecks)
@@ -185,7 +184,7 @@ def new_cards(bank_id: int):
 def review(bank_id: int):
     """The next card due, front first; with ?reveal=1 (or the keyboard's Space) its back."""
     session, user, now = db.session(), learner(), utcnow()
-    deck = service.get_deck(session, bank_id)
+    deck = service.get_deck(session, bank_id, user)
     tag = _tag()
     keys = service.keys_with_tag(service.faces(session, deck), tag) if tag else None
     if service.open_deck(session, user, deck, now):
@@ -260,7 +259,7 @@ def _conflict(deck: service.Deck, tag: str | None):
 @login_required
 def rate(bank_id: int, card_id: int):
     session, user = db.session(), learner()
-    deck = service.get_deck(session, bank_id)
+    deck = service.get_deck(session, bank_id, user)
     form = RatingForm()
     if not form.validate_on_submit():
         abort(400)
@@ -293,7 +292,7 @@ def rate(bank_id: int, card_id: int):
 def cram(bank_id: int):
     """Go through a deck or a tag now, card by card, without touching the schedule."""
     session = db.session()
-    deck = service.get_deck(session, bank_id)
+    deck = service.get_deck(session, bank_id, learner())
     tag = _tag()
     cards = service.cram(session, deck, tag)
     index = request.args.get("i", 0, type=int)

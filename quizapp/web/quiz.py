@@ -42,9 +42,9 @@ def taker(create_guest: bool = False) -> service.Taker:
 @bp.route("/quiz/<int:quiz_id>")
 def intro(quiz_id: int):
     db_session = db.session()
-    quiz = service.get_quiz(db_session, quiz_id)
-    settings = quiz_of(quiz)
     who = taker()
+    quiz = service.get_quiz(db_session, quiz_id, who)
+    settings = quiz_of(quiz)
     versions = service.current_versions(db_session, quiz.bank_id)
     count = quiz_question_count(settings, [question_of(v) for v in versions])
     used = service.submitted_count(db_session, quiz, who)
@@ -63,8 +63,9 @@ def intro(quiz_id: int):
 @bp.route("/quiz/<int:quiz_id>/start", methods=["POST"])
 def start(quiz_id: int):
     db_session = db.session()
-    quiz = service.get_quiz(db_session, quiz_id)
-    attempt = service.start_attempt(db_session, quiz, taker(create_guest=True), utcnow())
+    who = taker(create_guest=True)
+    quiz = service.get_quiz(db_session, quiz_id, who)
+    attempt = service.start_attempt(db_session, quiz, who, utcnow())
     db_session.commit()
     return redirect(question_url(attempt, attempt.current_index + 1))
 

@@ -297,7 +297,7 @@ def _run(args: argparse.Namespace, url: str) -> int:
 
     user = session.get(User, 1)
     assert user is not None
-    deck = cards.get_deck(session, 1)
+    deck = cards.get_deck(session, 1, user)
     raw = session.connection().connection.driver_connection
     end_of_today = sql_time(cards.end_of_day(now, cards.zone_of(user)))
 

@@ -451,7 +451,8 @@ def test_a_sub_deck_reviews_only_its_tag(app, browser, learner, deck):
     assert "tag “dates”" in html
     with session_scope(app) as session:
         card = session.get(CardRecord, shown_card(html))
-        assert "dates" in service.current_face(session, service.get_deck(session, deck), card).tags
+        the_deck = service.get_deck(session, deck, session.get(User, learner))
+        assert "dates" in service.current_face(session, the_deck, card).tags
     response = rate(browser, deck, html, GOOD)
     assert response.headers["Location"] == f"/cards/{deck}/review?tag=dates"
     assert counts_on(browser.get(response.headers["Location"]).get_data(as_text=True)) == (
@@ -798,7 +799,7 @@ def test_counts_and_queue_follow_the_learners_day(app, learner, deck):
     }
     with session_scope(app) as session:
         user = session.get(User, learner)
-        the_deck = service.get_deck(session, deck)
+        the_deck = service.get_deck(session, deck, user)
         service.open_deck(session, user, the_deck, now - dt.timedelta(days=30))
         for key, due in dues.items():
             session.execute(
@@ -833,7 +834,7 @@ def test_the_queue_puts_learning_then_reviews_then_new_cards(app, learner, deck)
     now = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
     with session_scope(app) as session:
         user = session.get(User, learner)
-        the_deck = service.get_deck(session, deck)
+        the_deck = service.get_deck(session, deck, user)
         service.open_deck(session, user, the_deck, now - dt.timedelta(days=1))
         memory = {"stability": 3.0, "difficulty": 5.0, "last_review": now - dt.timedelta(days=1)}
         layout = {
@@ -883,7 +884,7 @@ def test_rating_a_stored_card_reproduces_the_published_fsrs_intervals(app, learn
     scheduler = Scheduler(enable_fuzzing=False)
     with session_scope(app) as session:
         user = session.get(User, learner)
-        the_deck = service.get_deck(session, deck)
+        the_deck = service.get_deck(session, deck, user)
         service.open_deck(session, user, the_deck, now)
         version = session.scalar(
             select(QuestionVersion.id).where(
@@ -926,7 +927,7 @@ def test_a_stale_revision_is_a_conflict_in_the_service(app, learner, deck):
     now = utcnow()
     with session_scope(app) as session:
         user = session.get(User, learner)
-        the_deck = service.get_deck(session, deck)
+        the_deck = service.get_deck(session, deck, user)
         service.open_deck(session, user, the_deck, now)
         card = service.due_queue(session, user, the_deck, now, limit=1)[0]
         version = service.current_face(
@@ -989,7 +990,7 @@ def test_learner_stats_leave_quiz_misses_out(app, learner, deck):
     now = utcnow()
     with session_scope(app) as session:
         user = session.get(User, learner)
-        the_deck = service.get_deck(session, deck)
+        the_deck = service.get_deck(session, deck, user)
         service.open_deck(session, user, the_deck, now)
         card_id = session.scalar(select(CardRecord.id).where(CardRecord.user_id == learner))
         for source in ("quiz", "review"):

@@ -484,6 +484,15 @@ def test_the_big_screen_follows_the_mode(app, big_class, make_browser, client):
         assert "<table" not in html and "S01" not in html
 
 
+def test_an_archived_class_board_is_its_teachers_only(app, big_class, make_browser):
+    with session_scope(app) as session:
+        session.get(Classroom, big_class).archived_at = NOW
+    refused = login(make_browser, "s12").get(f"/board/{big_class}")
+    assert refused.status_code == 403
+    assert "archived by its teacher" in refused.get_data(as_text=True)
+    assert login(make_browser, "teacher").get(f"/board/{big_class}").status_code == 200
+
+
 def test_a_new_screen_link_replaces_the_old_one(app, big_class, make_browser, client):
     old = screen_token(app, big_class, make_browser)
     new = screen_token(app, big_class, make_browser)

@@ -293,6 +293,11 @@ def test_removing_a_student_asks_keeps_their_data_and_is_undone_by_adding_back(
     assert "100%" in book
     roster = teacher.get(f"/classes/{class_id}").get_data(as_text=True)
     assert 'Add back<span class="visually-hidden"> Rosa</span>' in roster
+    # The join code does not bring a removed student back: only the teacher does.
+    rejoin = student.post("/classes/join", {"code": join_code(app, class_id)})
+    assert "Your teacher removed you from this class" in rejoin.get_data(as_text=True)
+    with session_scope(app) as session:
+        assert session.scalar(select(Membership.removed_at)) is not None
 
     assert teacher.post(f"/classes/{class_id}/students/{student_id}/restore").status_code == 302
     with session_scope(app) as session:
@@ -623,6 +628,63 @@ def test_a_teacher_cannot_overwrite_another_teachers_or_the_schools_bank(
     with session_scope(app) as session:
         library = session.scalar(select(BankRecord).where(BankRecord.slug == LIBRARY_BANK))
         assert library.owner_id is None and library.title == "Riverside library reopens"
+
+
+def test_a_teachers_bank_is_seen_by_the_teacher_and_their_students_only(
+    app, make_browser, create_user
+):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    member, member_id = student_browser(make_browser, create_user)
+    join(app, member, class_id)
+    outsider, _ = student_browser(make_browser, create_user)
+    other_teacher, _ = teacher_browser(make_browser, create_user)
+    guest = make_browser()
+    quiz = tiny_quiz(app)
+    with session_scope(app) as session:
+        bank_id = session.scalar(select(BankRecord.id).where(BankRecord.slug == "tiny-bank"))
+
+    def sees(browser: Browser) -> bool:
+        listed = "Tiny test bank" in browser.get("/").get_data(as_text=True)
+        intro = browser.get(f"/quiz/{quiz}").status_code
+        assert intro == (200 if listed else 404), intro
+        if browser is not guest:
+            in_decks = "Tiny test bank" in browser.get("/cards/").get_data(as_text=True)
+            deck = browser.get(f"/cards/{bank_id}/cram?reveal=1").status_code
+            assert (in_decks, deck) == (listed, 200 if listed else 404), (in_decks, deck)
+        return listed
+
+    assert sees(teacher) and sees(member)
+    assert not sees(outsider) and not sees(other_teacher) and not sees(guest)
+    assert outsider.post(f"/quiz/{quiz}/start").status_code == 404
+    assert guest.post(f"/quiz/{quiz}/start").status_code == 404
+    # The school's banks stay everyone's.
+    assert "Riverside library reopens" in guest.get("/").get_data(as_text=True)
+
+    # Off the roster, or once the class is archived, the bank is out of sight again.
+    removed = teacher.post(f"/classes/{class_id}/students/{member_id}/remove", {"confirmed": "yes"})
+    assert removed.status_code == 302
+    assert not sees(member)
+    assert teacher.post(f"/classes/{class_id}/students/{member_id}/restore").status_code == 302
+    assert sees(member)
+    assert teacher.post(f"/classes/{class_id}/archive").status_code == 302
+    assert not sees(member)
+
+
+def test_a_quiz_with_an_attempts_limit_asks_a_guest_to_log_in(app, make_browser):
+    guest = make_browser()
+    quiz = quiz_id(app, LIBRARY_BANK, "timed")  # 2 attempts allowed
+    intro = guest.get(f"/quiz/{quiz}").get_data(as_text=True)
+    assert "counted on your account" in intro and "Log in to take it" in intro
+    assert "Start the quiz" not in intro
+    refused = guest.post(f"/quiz/{quiz}/start")
+    assert refused.status_code == 403 and "log in to take it" in refused.get_data(as_text=True)
+    with session_scope(app) as session:
+        assert session.scalar(select(func.count(Attempt.id))) == 0
+    # A quiz without a limit is still open to guests for practice.
+    practice = quiz_id(app, LIBRARY_BANK, "all-types")
+    assert guest.post(f"/quiz/{practice}/start").status_code == 302
 
 
 def test_download_gives_the_stored_yaml_as_an_attachment(app, make_browser, create_user):

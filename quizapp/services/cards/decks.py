@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from quizapp.core import grading
 from quizapp.core.bank.schema import Card
-from quizapp.models import BankRecord, CardRecord, QuestionVersion
+from quizapp.models import BankRecord, CardRecord, QuestionVersion, User
+from quizapp.services.bank_access import may_read, readable_by
 from quizapp.services.content import question_of
 from quizapp.services.errors import NotFound
 
@@ -130,9 +131,10 @@ def deck_kind(session: Session, bank_id: int) -> Literal["card", "question"]:
     return "card" if has_cards else "question"
 
 
-def get_deck(session: Session, bank_id: int) -> Deck:
+def get_deck(session: Session, bank_id: int, reader: User) -> Deck:
+    """The deck of a bank the reader may see."""
     bank = session.get(BankRecord, bank_id)
-    if bank is None:
+    if bank is None or not may_read(session, bank_id, reader):
         raise NotFound("There is no such deck.")
     deck = Deck(bank=bank, kind=deck_kind(session, bank_id))
     if not session.scalar(select(exists().where(deck.holds()))):
@@ -140,12 +142,12 @@ def get_deck(session: Session, bank_id: int) -> Deck:
     return deck
 
 
-def all_decks(session: Session) -> list[Deck]:
-    """Every bank that has current questions or cards, by title."""
+def all_decks(session: Session, reader: User) -> list[Deck]:
+    """Every bank the reader may see that has current questions or cards, by title."""
     rows = session.execute(
         select(BankRecord, func.max(case((QuestionVersion.type == "card", 1), else_=0)))
         .join(QuestionVersion, QuestionVersion.bank_id == BankRecord.id)
-        .where(QuestionVersion.is_current)
+        .where(QuestionVersion.is_current, readable_by(reader))
         .group_by(BankRecord.id)
         .order_by(BankRecord.title)
     ).all()
