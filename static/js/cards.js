@@ -12,47 +12,65 @@
     return target && target.closest && target.closest("input, textarea, select, [contenteditable]");
   }
 
+  function byId(id) {
+    return document.getElementById(id);
+  }
+
+  // The back of a card is not in the page until it is asked for: "Show answer" (or Space)
+  // fetches the page with the back and puts its card in place of this one. If that fails,
+  // the link is simply followed.
   function review() {
-    var card = document.getElementById("flashcard");
-    if (!card) return;
-    var back = document.getElementById("card-back");
-    var revealRow = document.getElementById("reveal-row");
-    var show = document.getElementById("show-answer");
-    var ratings = document.getElementById("ratings");
-    var nextRow = document.getElementById("next-row");
-    var next = document.getElementById("next-card");
+    if (!byId("flashcard")) return;
+    var fetching = false;
     var sent = false;
 
     function revealed() {
-      return !back.hidden;
+      return byId("card-back") !== null;
     }
     function reveal() {
-      if (revealed()) return;
-      back.hidden = false;
-      if (ratings) ratings.hidden = false;
-      if (nextRow) nextRow.hidden = false;
-      if (revealRow) revealRow.hidden = true;
-      back.focus();
+      var show = byId("show-answer");
+      if (revealed() || fetching || !show) return;
+      fetching = true;
+      fetch(show.href, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error("status " + response.status);
+          return response.text();
+        })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("flashcard");
+          var card = byId("flashcard");
+          if (!fresh || !card || !fresh.querySelector("#card-back")) throw new Error("no card back");
+          card.replaceWith(document.adoptNode(fresh));
+          history.replaceState(null, "", show.href);
+          fetching = false;
+          sent = false;
+          byId("card-back").focus();
+        })
+        .catch(function () {
+          window.location.assign(show.href);
+        });
     }
-    if (show) {
-      show.addEventListener("click", function (event) {
+
+    document.addEventListener("click", function (event) {
+      if (event.target.closest && event.target.closest("#show-answer")) {
         event.preventDefault();
         reveal();
-      });
-    }
-    if (ratings) {
-      // One rating per card: a second click or key press would only meet "already rated".
-      ratings.addEventListener("submit", function (event) {
-        if (sent) event.preventDefault();
-        sent = true;
-      });
-      window.addEventListener("pageshow", function (event) {
-        if (event.persisted) sent = false;
-      });
-    }
+      }
+    });
+    // One rating per card: a second click or key press would only meet "already rated".
+    document.addEventListener("submit", function (event) {
+      if (event.target.id !== "ratings") return;
+      if (sent) event.preventDefault();
+      sent = true;
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) sent = false;
+    });
 
     document.addEventListener("keydown", function (event) {
       if (event.ctrlKey || event.metaKey || event.altKey || event.repeat || typing(event.target)) return;
+      var ratings = byId("ratings");
+      var next = byId("next-card");
       if (event.key === " ") {
         if (!revealed()) {
           event.preventDefault();
