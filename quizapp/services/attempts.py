@@ -15,9 +15,19 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from quizapp.core import grading
+from quizapp.core.assignments import counts_from
 from quizapp.core.quizzes import draw, option_order
 from quizapp.core.scoring import quiz_grade
-from quizapp.models import Attempt, QuestionVersion, QuizRecord, Response, User
+from quizapp.models import (
+    Assignment,
+    Attempt,
+    Classroom,
+    Membership,
+    QuestionVersion,
+    QuizRecord,
+    Response,
+    User,
+)
 from quizapp.services import leaderboards
 from quizapp.services.bank_access import may_read
 from quizapp.services.content import question_of, quiz_of
@@ -60,20 +70,42 @@ def get_quiz(session: Session, quiz_id: int, taker: Taker) -> QuizRecord:
     return quiz
 
 
+def counted_since(session: Session, quiz: QuizRecord, user: User) -> dt.datetime | None:
+    """From when the learner's attempts at the quiz use up its attempts limit.
+
+    From the moment their class's assignment of the quiz opens (`core.assignments.counts_from`),
+    as in the gradebook: attempts before it are practice. If several of their classes assign
+    the quiz, the earliest of those moments; None (every attempt counts) if none does.
+    """
+    rows = session.execute(
+        select(Assignment.opens_at, Assignment.created_at)
+        .join(Classroom, Classroom.id == Assignment.class_id)
+        .join(Membership, Membership.class_id == Assignment.class_id)
+        .where(
+            Assignment.quiz_id == quiz.id,
+            Assignment.archived_at.is_(None),
+            Classroom.archived_at.is_(None),
+            Membership.student_id == user.id,
+            Membership.removed_at.is_(None),
+        )
+    ).all()
+    return min((counts_from(opens, assigned) for opens, assigned in rows), default=None)
+
+
 def submitted_count(session: Session, quiz: QuizRecord, taker: Taker) -> int:
+    """The taker's submitted attempts that use up the quiz's attempts limit."""
     if taker.user is None:
         return 0
-    return (
-        session.scalar(
-            select(func.count(Attempt.id)).where(
-                Attempt.quiz_id == quiz.id,
-                Attempt.user_id == taker.user.id,
-                Attempt.submitted_at.is_not(None),
-                Attempt.preview.is_(False),
-            )
-        )
-        or 0
+    query = select(func.count(Attempt.id)).where(
+        Attempt.quiz_id == quiz.id,
+        Attempt.user_id == taker.user.id,
+        Attempt.submitted_at.is_not(None),
+        Attempt.preview.is_(False),
     )
+    since = counted_since(session, quiz, taker.user)
+    if since is not None:
+        query = query.where(Attempt.submitted_at >= since)
+    return session.scalar(query) or 0
 
 
 def open_attempt(session: Session, quiz: QuizRecord, taker: Taker) -> Attempt | None:

@@ -476,6 +476,34 @@ def test_students_see_their_assignments_with_status_and_score(app, make_browser,
     assert "Start the quiz" in student.get(f"/quiz/{key_facts}").get_data(as_text=True)
 
 
+def test_practice_before_an_assignment_opens_does_not_use_up_the_attempts(
+    app, make_browser, create_user
+):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    class_id = new_class(teacher)
+    student, student_id = student_browser(make_browser, create_user)
+    join(app, student, class_id)
+    quiz = quiz_id(app, LIBRARY_BANK, "timed")  # 2 attempts allowed
+    opens = dt.datetime.now(UTC) + dt.timedelta(days=2)
+    assert assign(teacher, class_id, quiz, opens=f"{opens:%Y-%m-%dT%H:%M}").status_code == 302
+    for hours in (3, 2, 1):
+        take(app, student_id, quiz, {}, dt.datetime.now(UTC) - dt.timedelta(hours=hours))
+    intro = student.get(f"/quiz/{quiz}").get_data(as_text=True)
+    assert "0 of 2 used" in intro and "attempts are practice" in intro
+    assert student.post(f"/quiz/{quiz}/start").status_code == 302
+
+    # Once the assignment is open, attempts count from the moment it opened.
+    with session_scope(app) as session:
+        assignment = session.get(Assignment, assignment_id(app, class_id, quiz))
+        assignment.opens_at = dt.datetime.now(UTC) - dt.timedelta(minutes=30)
+    take(app, student_id, quiz, {}, soon())
+    intro = student.get(f"/quiz/{quiz}").get_data(as_text=True)
+    assert "1 of 2 used" in intro and "attempts are practice" not in intro
+    take(app, student_id, quiz, {}, soon())
+    refused = student.post(f"/quiz/{quiz}/start")
+    assert refused.status_code == 409 and "used all 2 attempt(s)" in refused.get_data(as_text=True)
+
+
 def test_status_rules():
     now = dt.datetime(2025, 5, 10, tzinfo=UTC)
     due = dt.datetime(2025, 5, 1, tzinfo=UTC)
