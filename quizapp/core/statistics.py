@@ -26,6 +26,10 @@ TOO_EASY_ABOVE = 0.90
 WEAK_DISCRIMINATION_BELOW = 0.20
 """Discrimination from 0 to under 0.2: Moodle calls 0-19% "very weak discrimination"."""
 
+MIN_ATTEMPTS_TO_FLAG = 10
+"""A question is flagged only once this many attempts contain it: with fewer, one learner
+more or less swings its figures (two attempts give a discrimination of -1 or +1)."""
+
 TOO_HARD = "too hard"
 TOO_EASY = "too easy"
 NEGATIVE_DISCRIMINATION = "negative discrimination"
@@ -96,6 +100,8 @@ def item_analysis(
 ) -> list[ItemStats]:
     """Facility, discrimination and flags for each question, in `questions_order`.
 
+    Flags need MIN_ATTEMPTS_TO_FLAG attempts at the question.
+
     Facility is the mean score on the question divided by its maximum (0..1); should
     the maximum differ between attempts, it is the marks earned over the marks possible.
     Discrimination is the Pearson correlation between the score on the question and the
@@ -129,7 +135,7 @@ def item_analysis(
                 facility=facility,
                 discrimination=discrimination,
                 mean_score=fmean(scores) if scores else None,
-                flags=_flags(facility, discrimination),
+                flags=_flags(facility, discrimination, len(scores)),
             )
         )
     return rows
@@ -141,7 +147,9 @@ def _correlation(xs: list[float], ys: list[float]) -> float | None:
     return correlation(xs, ys)
 
 
-def _flags(facility: float | None, discrimination: float | None) -> tuple[str, ...]:
+def _flags(facility: float | None, discrimination: float | None, attempts: int) -> tuple[str, ...]:
+    if attempts < MIN_ATTEMPTS_TO_FLAG:
+        return ()
     flags = []
     if facility is not None and facility < TOO_HARD_BELOW:
         flags.append(TOO_HARD)

@@ -36,6 +36,7 @@ from quizapp import db
 from quizapp.core import assignments as assignment_rules
 from quizapp.core.bank.files import Unreadable, decode_utf8
 from quizapp.core.scheduling import zone_named
+from quizapp.core.statistics import MIN_ATTEMPTS_TO_FLAG
 from quizapp.models import utcnow
 from quizapp.paths import questions_dir
 from quizapp.services import attempts as attempt_service
@@ -344,4 +345,5 @@ def analysis(class_id: int, quiz_id: int):
         # The chart functions escape every text they draw.
         histogram=Markup(result.histogram_svg),
         facility=Markup(result.facility_svg),
+        min_attempts_to_flag=MIN_ATTEMPTS_TO_FLAG,
     )

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from quizapp.core.statistics import (
     FACILITY_BANDS,
+    MIN_ATTEMPTS_TO_FLAG,
     AttemptScores,
     ItemResponse,
     distractor_analysis,
@@ -40,12 +41,14 @@ CLASS = [
 
 
 def test_hand_computed_item_analysis():
-    q1, q2, q3 = item_analysis(CLASS, ["q1", "q2", "q3"])
+    # The class three times over: the same facility and correlations, and enough attempts
+    # (12) for flags.
+    q1, q2, q3 = item_analysis(CLASS * 3, ["q1", "q2", "q3"])
 
     # q1: scores x = 1,1,0,0 (mean 0.5); rest = total - x = 2,1,2,1 (mean 1.5).
     #   dx = +.5,+.5,-.5,-.5   dy = +.5,-.5,+.5,-.5
     #   sum(dx*dy) = .25 - .25 - .25 + .25 = 0, so r = 0: it tells nobody apart.
-    assert q1.attempts == 4
+    assert q1.attempts == 12
     assert q1.facility == pytest.approx(0.5)
     assert q1.mean_score == pytest.approx(0.5)
     assert q1.discrimination == pytest.approx(0.0, abs=1e-12)
@@ -137,12 +140,26 @@ def test_flag_thresholds_are_strict():
     assert "too easy" not in b.flags
 
 
-def test_too_few_attempts_for_discrimination():
+def test_too_few_attempts_for_discrimination_or_flags():
     (row,) = item_analysis([attempt(1, {"q": 1, "r": 0})], ["q"])
     assert row.attempts == 1
     assert row.facility == pytest.approx(1.0)
     assert row.discrimination is None
-    assert row.flags == ("too easy",)
+    assert row.flags == ()
+
+
+def test_flags_wait_for_enough_attempts():
+    """Two attempts already give a discrimination of -1, and the hand-computed class of four
+    a negative one: neither is flagged until MIN_ATTEMPTS_TO_FLAG attempts."""
+    two = [attempt(1, {"q": 1, "r": 0}), attempt(2, {"q": 0, "r": 1})]
+    (row,) = item_analysis(two, ["q"])
+    assert row.discrimination == pytest.approx(-1.0) and row.flags == ()
+    assert MIN_ATTEMPTS_TO_FLAG == 10
+    short = item_analysis(CLASS * 2, ["q3"])[0]  # 8 attempts
+    enough = item_analysis(CLASS * 3, ["q3"])[0]  # 12 attempts
+    assert short.discrimination == pytest.approx(enough.discrimination)
+    assert enough.discrimination < 0
+    assert short.flags == () and enough.flags == ("negative discrimination",)
 
 
 def test_question_nobody_met():

@@ -909,7 +909,8 @@ def test_student_detail_lists_every_attempt_and_the_teacher_opens_its_review(
 
 
 def test_item_analysis_on_a_hand_computed_example(app, make_browser, create_user):
-    """Four students, three one-point questions (a = day, b = boats, c = weather):
+    """Four students, three times over (so that questions have the attempts flags need),
+    three one-point questions (a = day, b = boats, c = weather):
 
         S1: a b c right -> 3      S3: a right    -> 1
         S2: a b right   -> 2      S4: c right    -> 1
@@ -933,9 +934,14 @@ def test_item_analysis_on_a_hand_computed_example(app, make_browser, create_user
         {"day": "Saturday", "boats": "12", "weather": "Rainy"},
         {"day": "Friday", "boats": "30", "weather": "Windy"},
     ]
-    for number, answers in enumerate(picks, start=1):
+    analysis_url = f"/teach/classes/{class_id}/quizzes/{quiz}/analysis"
+    for number, answers in enumerate(picks * 3, start=1):
         student = add_student(app, class_id, f"s{number}", f"S{number}")
         take(app, student, quiz, answers, soon())
+        if number == 4:  # the same figures, but too few attempts to flag anything yet
+            few = teacher.get(analysis_url).get_data(as_text=True)
+            assert "Questions to look at" not in few and "-0.30" in few
+            assert "Flags appear once a question has 10 attempts" in few
     # Neither a preview nor another class's attempt counts.
     teacher.post(f"/teach/quizzes/{quiz}/preview")
     other_class = new_class(teacher, "Other")
@@ -944,10 +950,10 @@ def test_item_analysis_on_a_hand_computed_example(app, make_browser, create_user
 
     with session_scope(app) as session:
         result = item_analysis.analyse(session, session.get(Classroom, class_id), quiz)
-    assert result.attempts == 4
+    assert result.attempts == 12
     a, b, c = result.rows
     assert [row.version.question_key for row in result.rows] == ["day", "boats", "weather"]
-    assert [row.stats.attempts for row in result.rows] == [4, 4, 4]
+    assert [row.stats.attempts for row in result.rows] == [12, 12, 12]
     assert [row.stats.facility for row in result.rows] == [0.75, 0.5, 0.5]
     assert a.stats.discrimination == pytest.approx(0)
     assert b.stats.discrimination == pytest.approx(1 / math.sqrt(3))
@@ -956,22 +962,22 @@ def test_item_analysis_on_a_hand_computed_example(app, make_browser, create_user
     assert b.stats.flags == ()
     assert c.stats.flags == ("negative discrimination",)
     assert [(o.text, o.picks, o.share, o.correct) for o in a.options] == [
-        ("Friday", 1, 0.25, False),
-        ("Saturday", 3, 0.75, True),
+        ("Friday", 3, 0.25, False),
+        ("Saturday", 9, 0.75, True),
         ("Sunday", 0, 0.0, False),
     ]
     assert result.summary["mean"] == pytest.approx((100 + 66.67 + 33.33 + 33.33) / 4)
     assert result.summary["median"] == pytest.approx(50)
 
-    html = teacher.get(f"/teach/classes/{class_id}/quizzes/{quiz}/analysis").get_data(as_text=True)
-    assert "4 submitted attempts" in html
+    html = teacher.get(analysis_url).get_data(as_text=True)
+    assert "12 submitted attempts" in html and "Flags appear once" not in html
     flagged = html.split('id="flagged-heading"')[1].split('id="questions-heading"')[0]
     assert "The wind was strong all afternoon." in flagged  # c, beside its flags
     assert "The harbour festival took place on Saturday." in flagged  # a
     assert "Twenty boats sailed" not in html  # b is not flagged
     assert "0.58" in html and "-0.30" in html and "75%" in html
     assert html.count("<svg") == 2 and "Facility index per question" in html
-    assert "30–40%: 2; 40–50%: 0; 50–60%: 0; 60–70%: 1" in html  # the histogram's data
+    assert "30–40%: 6; 40–50%: 0; 50–60%: 0; 60–70%: 3" in html  # the histogram's data
     assert "<script" not in html.split("<main")[1]
     assert teacher.get(f"/teach/classes/{class_id}/quizzes/999999/analysis").status_code == 404
 
