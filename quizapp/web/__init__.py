@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, render_template, request
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -91,11 +91,16 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
-        return render_error(
-            400,
+        message = (
             "The form had expired or was not sent by this site. Go back, reload the page and"
-            " try again: what you saved before is kept.",
+            " try again: what you saved before is kept."
         )
+        if not current_user.is_authenticated:
+            message = (
+                "The form had expired: your session may have ended. If you had logged in, log"
+                " in again; then go back and try again: what you saved before is kept."
+            )
+        return render_error(400, message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

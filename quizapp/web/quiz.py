@@ -23,7 +23,8 @@ from quizapp.models import Attempt, utcnow
 from quizapp.services import attempts as service
 from quizapp.services.catalog import quiz_question_count
 from quizapp.services.content import question_of, quiz_of
-from quizapp.services.errors import UserError
+from quizapp.services.errors import Forbidden, UserError
+from quizapp.web import login_manager
 from quizapp.web.answers import answer_from_form, form_values, typed_values
 from quizapp.web.forms import ActionForm
 
@@ -77,7 +78,16 @@ def question_url(attempt: Attempt, number: int) -> str:
 
 
 def load_attempt(attempt_id: int) -> Attempt:
-    return service.get_attempt(db.session(), attempt_id, taker())
+    db_session = db.session()
+    try:
+        return service.get_attempt(db_session, attempt_id, taker())
+    except Forbidden:
+        attempt = db_session.get(Attempt, attempt_id)
+        if request.method == "GET" and not current_user.is_authenticated and attempt.user_id:
+            # Most likely the learner's own attempt, opened after their session ended:
+            # ask them to log in, and bring them back here.
+            abort(login_manager.unauthorized())
+        raise
 
 
 @bp.route("/attempt/<int:attempt_id>/<int:number>", methods=["GET", "POST"])

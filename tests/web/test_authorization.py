@@ -55,6 +55,8 @@ ATTEMPT_OWNER = {
     "teacher": "403",
 }
 CARD_OWNER = {**ATTEMPT_OWNER, "anonymous": "login"}
+# A page of a learner's attempt, opened without a session: perhaps theirs, after it ended.
+ATTEMPT_PAGE = CARD_OWNER
 
 RULES: dict[tuple[str, str], dict[str, str]] = {
     ("static", "GET"): OPEN,
@@ -67,12 +69,12 @@ RULES: dict[tuple[str, str], dict[str, str]] = {
     ("auth.logout", "POST"): OPEN,
     ("quiz.intro", "GET"): OPEN,
     ("quiz.start", "POST"): OPEN,
-    ("quiz.question", "GET"): ATTEMPT_OWNER,
+    ("quiz.question", "GET"): ATTEMPT_PAGE,
     ("quiz.question", "POST"): ATTEMPT_OWNER,
     ("quiz.autosave", "POST"): ATTEMPT_OWNER,
-    ("quiz.finish", "GET"): ATTEMPT_OWNER,
+    ("quiz.finish", "GET"): ATTEMPT_PAGE,
     ("quiz.submit", "POST"): ATTEMPT_OWNER,
-    ("quiz.result", "GET"): ATTEMPT_OWNER,
+    ("quiz.result", "GET"): ATTEMPT_PAGE,
     ("classes.index", "GET"): SIGNED_IN,
     ("classes.create", "POST"): {**TEACHERS, "other_teacher": "ok"},
     ("classes.join", "GET"): STUDENTS,

@@ -12,6 +12,7 @@ from quizapp.core.bank.schema import QUESTION_TYPES
 from quizapp.db import session_scope
 from quizapp.models import Attempt, QuizRecord, Response, User, utcnow
 from quizapp.services import attempts
+from tests.conftest import PASSWORD
 from tests.web.helpers import (
     ARTICLE_BANK,
     LIBRARY_BANK,
@@ -168,6 +169,22 @@ def test_another_users_attempt_is_forbidden(app, make_browser, create_user):
     assert not attempt_state(app, attempt).is_submitted
 
 
+def test_an_attempt_opened_after_the_session_ended_asks_to_log_in_and_comes_back(
+    app, make_browser, create_user
+):
+    _, username = create_user()
+    before, after = make_browser(), make_browser()  # the same learner, another session
+    before.login(username)
+    attempt, url = start(before, quiz_id(app, LIBRARY_BANK, "all-types"))
+    response = after.get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+    assert after.get(response.headers["Location"]).status_code == 200
+    back = after.post(response.headers["Location"], {"username": username, "password": PASSWORD})
+    assert back.headers["Location"] == url
+    assert after.get(url).status_code == 200
+
+
 def test_another_guests_attempt_is_forbidden(app, make_browser):
     first, second = make_browser(), make_browser()
     attempt, url = start(first, quiz_id(app, LIBRARY_BANK, "all-types"))
@@ -183,6 +200,7 @@ def test_a_post_without_csrf_token_is_refused(app, browser):
     )
     assert response.status_code == 400
     assert "form had expired" in response.get_data(as_text=True)
+    assert "If you had logged in, log in again" in response.get_data(as_text=True)
     assert responses_count(app, attempt) == 0
 
 
