@@ -33,7 +33,7 @@ class SignupForm(FlaskForm):
     display_name = StringField(
         "Display name",
         validators=[InputRequired(), Length(min=1, max=60)],
-        description="Shown to your class and on leaderboards.",
+        description="Up to 60 characters, shown to your class and on leaderboards.",
     )
     password = PasswordField("Password", validators=[InputRequired(), Length(min=8, max=200)])
     confirm = PasswordField(

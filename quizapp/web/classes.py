@@ -23,11 +23,17 @@ DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
 class ClassForm(FlaskForm):
-    name = StringField("Class name", validators=[InputRequired(), Length(max=80)])
+    name = StringField(
+        "Class name",
+        validators=[InputRequired(), Length(max=80)],
+        description="Up to 80 characters.",
+    )
 
 
 class RenameForm(FlaskForm):
-    name = StringField("New name", validators=[InputRequired(), Length(max=80)])
+    name = StringField(
+        "New name", validators=[InputRequired(), Length(max=80)], description="Up to 80 characters."
+    )
 
 
 class AssignForm(FlaskForm):

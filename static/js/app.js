@@ -118,7 +118,20 @@
     });
   }
 
+  // A table wider than the screen scrolls sideways: shade its edge while more lies beyond.
+  function scrollHints() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      function update() {
+        wrap.classList.toggle("has-more", wrap.scrollWidth - wrap.clientWidth - wrap.scrollLeft > 2);
+      }
+      update();
+      wrap.addEventListener("scroll", update, { passive: true });
+      window.addEventListener("resize", update);
+    });
+  }
+
   ready(function () {
+    scrollHints();
     confirmations();
     timers();
     autosave();
