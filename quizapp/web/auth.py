@@ -7,13 +7,13 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, StringField
+from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, Regexp
 
 from quizapp import db
 from quizapp.models import utcnow
-from quizapp.services import accounts
+from quizapp.services import accounts, cards
 from quizapp.services.errors import Conflict
 from quizapp.web.forms import ActionForm
 
@@ -46,6 +46,9 @@ class SignupForm(FlaskForm):
         default="student",
         validators=[InputRequired()],
     )
+    # Filled in by app.js with the browser's time zone; one the server does not know is left
+    # out, and the account starts in UTC (it can be changed in the flashcard settings).
+    timezone = HiddenField(render_kw={"data-browser-zone": ""})
 
 
 class LoginForm(FlaskForm):
@@ -81,6 +84,8 @@ def signup():
         except Conflict as error:
             form.username.errors = [error.message]
         else:
+            if form.timezone.data in cards.time_zones():
+                cards.update_settings(session, user, timezone=form.timezone.data)
             session.commit()
             login_user(user)
             flash(f"Welcome, {user.display_name}! Your account is ready.", "success")

@@ -46,7 +46,10 @@ class SettingsForm(FlaskForm):
     timezone = SelectField(
         "Your time zone",
         validators=[InputRequired()],
-        description="Your day starts at midnight here: it decides what is due today.",
+        description=(
+            "Your day starts at midnight here: it decides what is due today. Assignment"
+            " dates and the leaderboard's week are read in it too."
+        ),
     )
     new_cards_per_day = IntegerField(
         "New cards per day",

@@ -130,7 +130,15 @@
     });
   }
 
+  // A new account starts in the browser's time zone.
+  function browserZone() {
+    var field = document.querySelector("input[data-browser-zone]");
+    if (!field || field.value || !window.Intl) return;
+    field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  }
+
   ready(function () {
+    browserZone();
     scrollHints();
     confirmations();
     timers();

@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from quizapp.db import session_scope
 from quizapp.models import BankRecord, CardRecord, ReviewLogRecord, User
-from tests.browser.conftest import AXE, axe_violations, screenshot, signup
+from quizapp.services import accounts
+from tests.browser.conftest import AXE, axe_violations, login, screenshot, signup
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -101,12 +103,33 @@ def test_cram_by_keyboard_and_its_pages_pass_axe(live_server: str, live_app, pag
         assert session.scalars(select(CardRecord)).all() == []
 
 
-def test_the_time_zone_is_suggested_from_the_browser(live_server: str, chromium: Browser) -> None:
+def test_a_new_account_takes_the_browsers_time_zone(
+    live_server: str, live_app, chromium: Browser
+) -> None:
+    context = chromium.new_context(timezone_id="Asia/Tokyo")
+    try:
+        page = context.new_page()
+        signup(page, live_server, "tokyo")
+        with session_scope(live_app) as session:
+            user = session.scalar(select(User).where(User.username == "tokyo"))
+            assert user.timezone == "Asia/Tokyo"
+        page.goto(f"{live_server}/cards/")
+        expect(page.get_by_label("Your time zone")).to_have_value("Asia/Tokyo")
+        expect(page.locator("#zone-suggestion")).to_be_hidden()
+    finally:
+        context.close()
+
+
+def test_an_account_still_in_utc_is_offered_the_browsers_time_zone(
+    live_server: str, live_app, chromium: Browser
+) -> None:
+    with session_scope(live_app) as session:
+        accounts.create_user(session, "older", "Older", PASSWORD, "student")  # made in UTC
     context = chromium.new_context(timezone_id="Asia/Tokyo")
     context.add_init_script(path=str(AXE))
     try:
         page = context.new_page()
-        signup(page, live_server, "tokyo")
+        login(page, live_server, "older")
         page.goto(f"{live_server}/cards/")
         expect(page.get_by_label("Your time zone")).to_have_value("Asia/Tokyo")
         expect(page.locator("#zone-suggestion")).to_contain_text("Asia/Tokyo")

@@ -12,7 +12,9 @@ from quizapp.services import accounts
 from tests.conftest import PASSWORD
 
 
-def signup(browser, username: str, role: str = "student", password: str = PASSWORD):
+def signup(
+    browser, username: str, role: str = "student", password: str = PASSWORD, timezone: str = ""
+):
     return browser.post(
         "/signup",
         {
@@ -21,6 +23,7 @@ def signup(browser, username: str, role: str = "student", password: str = PASSWO
             "password": password,
             "confirm": password,
             "role": role,
+            "timezone": timezone,
         },
     )
 
@@ -34,6 +37,15 @@ def test_signup_logs_in_and_stores_only_a_password_hash(app, browser):
         assert user.role == "student"
         assert PASSWORD not in user.password_hash
         assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_a_new_account_takes_the_time_zone_the_browser_sent_if_it_is_one(app, make_browser):
+    assert signup(make_browser(), "berlin", timezone="Europe/Berlin").status_code == 302
+    assert signup(make_browser(), "mars", timezone="Mars/Olympus_Mons").status_code == 302
+    assert signup(make_browser(), "nojs").status_code == 302
+    with session_scope(app) as session:
+        zones = dict(session.execute(select(User.username, User.timezone)).all())
+    assert (zones["berlin"], zones["mars"], zones["nojs"]) == ("Europe/Berlin", "UTC", "UTC")
 
 
 def test_signup_refuses_a_taken_username_and_mismatched_passwords(browser, create_user):
