@@ -135,6 +135,9 @@ def question(attempt_id: int, number: int):
                 error = exc.message
                 typed = typed_values(question, request.form)
             else:
+                if immediate and raw is not None:
+                    # A new answer under immediate feedback: show its feedback before moving on.
+                    return redirect(question_url(attempt, number))
                 target = {"next": number + 1, "prev": number - 1}.get(action, number)
                 if action == "finish" or target > len(attempt.question_order):
                     return redirect(url_for("quiz.finish", attempt_id=attempt.id))
