@@ -103,14 +103,17 @@ STREAK_CAP_DAYS = 30
 MAX_STREAK_POINTS = POINTS_PER_STREAK_DAY * STREAK_CAP_DAYS
 
 OVERALL_FORMULA = (
-    "Overall points are the points earned in quizzes, counting your best attempt at "
-    f"each quiz, plus {POINTS_PER_STREAK_DAY} points for each day of your current "
-    f"flashcard review streak, up to {STREAK_CAP_DAYS} days ({MAX_STREAK_POINTS} points)."
+    "Overall points are the scores of your best attempt at each quiz, one point per percent"
+    " (up to 100 points a quiz, however long the quiz), plus"
+    f" {POINTS_PER_STREAK_DAY} points for each day of your current flashcard review streak,"
+    f" up to {STREAK_CAP_DAYS} days ({MAX_STREAK_POINTS} points)."
 )
 
 
 def overall_points(quiz_points: float, streak_days: int) -> float:
-    """Quiz points (best attempt per quiz, as points) plus the capped streak bonus."""
+    """Quiz points (the percentage of the best attempt at each quiz, summed) plus the capped
+    streak bonus. In percent, so that a long quiz does not outweigh a short one, and a
+    streak day (5 points) weighs about as much as a question of a twenty-question quiz."""
     if streak_days < 0:
         raise ValueError(f"a streak cannot be negative: {streak_days}")
     return quiz_points + POINTS_PER_STREAK_DAY * min(streak_days, STREAK_CAP_DAYS)

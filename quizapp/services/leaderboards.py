@@ -364,7 +364,7 @@ def _overall_query(dialect: str, since: bool) -> Select[Any]:
         select(
             User.id,
             User.display_name,
-            func.sum(best.c.points),
+            func.sum(func.coalesce(best.c.percentage, 0.0)),
             func.sum(best.c.seconds),
             func.max(best.c.submitted_at),
             func.count(),

@@ -602,7 +602,8 @@ BARE_OVERALL = (
     f"""
 SELECT id, display_name, points, seconds, finished, quizzes,
        rank() OVER (ORDER BY round(points, 6) DESC, round(seconds, 3), finished) AS place
-FROM (SELECT u.id, u.display_name, sum(b.points) AS points, sum(b.seconds) AS seconds,
+FROM (SELECT u.id, u.display_name, sum(coalesce(b.percentage, 0)) AS points,
+             sum(b.seconds) AS seconds,
              max(b.submitted_at) AS finished, count(*) AS quizzes
       FROM ({BEST_ATTEMPTS}) b JOIN users u ON u.id = b.user_id
       WHERE b.place = 1

@@ -139,7 +139,7 @@ def test_negative_streak_is_a_bug():
 
 
 def test_overall_formula_states_the_numbers():
-    for words in ("best attempt", "5 points", "30 days", "150 points"):
+    for words in ("best attempt", "one point per percent", "5 points", "30 days", "150 points"):
         assert words in OVERALL_FORMULA
 
 

@@ -245,14 +245,15 @@ def test_overall_points_add_the_best_attempt_per_quiz_and_streak_points(app, cre
     # Ann's cards rated by her quiz mistakes are not flashcard study: no streak.
     add_reviews(app, ann, [NOW - dt.timedelta(days=d) for d in range(3)], source="quiz")
 
+    # Quiz points are percentages (out of 10 points here): Ann 75 + 40, Bob 100.
     rows, board = standings(app, class_id, None)
-    assert rows == [(1, "Cat", 150.0), (2, "Bob", 35.0), (3, "Ann", 11.5)]
+    assert rows == [(1, "Cat", 150.0), (2, "Bob", 125.0), (3, "Ann", 115.0)]
     by_name = {row.name: row for row in board.rows}
-    assert (by_name["Ann"].quiz_points, by_name["Ann"].quizzes) == (11.5, 2)
+    assert (by_name["Ann"].quiz_points, by_name["Ann"].quizzes) == (115.0, 2)
     assert by_name["Ann"].streak_days == 0
     assert by_name["Ann"].time_seconds == 80.0  # 50 s + 30 s: the counted attempts
     assert by_name["Ann"].finished_at == LONG_AGO + dt.timedelta(hours=2)
-    assert (by_name["Bob"].quiz_points, by_name["Bob"].streak_days) == (10.0, 5)
+    assert (by_name["Bob"].quiz_points, by_name["Bob"].streak_days) == (100.0, 5)
     assert (by_name["Cat"].quiz_points, by_name["Cat"].streak_days) == (0.0, 30)
 
 
@@ -298,8 +299,9 @@ def test_this_week_starts_on_monday_in_the_teachers_time_zone(app, create_user, 
     week, board = standings(app, class_id, key_facts, "week")
     assert week == [(1, "Ann", 4.0)]
     assert board.since == MONDAY
-    # Overall this week: Bob's streak counts its days since Monday only (3 days, 15 points).
-    assert standings(app, class_id, None, "week")[0] == [(1, "Bob", 15.0), (2, "Ann", 4.0)]
+    # Overall this week: Ann's 40% is 40 points; Bob's streak counts its days since Monday
+    # only (3 days, 15 points).
+    assert standings(app, class_id, None, "week")[0] == [(1, "Ann", 40.0), (2, "Bob", 15.0)]
 
     set_user(app, teacher, timezone="Pacific/Auckland")
     week, board = standings(app, class_id, key_facts, "week")
@@ -329,9 +331,9 @@ def test_removed_students_and_previews_are_left_out(app, create_user, quizzes, m
     add_reviews(app, gil, [NOW])
     remove(app, class_id, gil)
     assert standings(app, class_id, key_facts)[0] == [(1, "Ann", 5.0)]
-    assert standings(app, class_id, None)[0] == [(1, "Ann", 5.0)]
+    assert standings(app, class_id, None)[0] == [(1, "Ann", 50.0)]  # 5 of 10 points: 50%
     html = login(make_browser, "teacher").get(f"/board/{class_id}").get_data(as_text=True)
-    assert table(html) == [(1, "Ann", "5")]
+    assert table(html) == [(1, "Ann", "50")]
     assert "Gil" not in html
     assert login(make_browser, "gil").get(f"/board/{class_id}").status_code == 403
 
@@ -345,7 +347,7 @@ def test_students_appear_by_display_name_only(app, create_user, quizzes, make_br
     set_user(app, zed, display_name="Zoë")
     add_attempt(app, zed, key_facts, 5, LONG_AGO, 60)
     html = login(make_browser, "teacher").get(f"/board/{class_id}").get_data(as_text=True)
-    assert table(html) == [(1, "Zoë", "5")]
+    assert table(html) == [(1, "Zoë", "50")]  # overall: 5 of 10 points, 50%
     assert "zed-login" not in html
 
 
@@ -354,7 +356,8 @@ def test_students_appear_by_display_name_only(app, create_user, quizzes, make_br
 
 @pytest.fixture
 def big_class(app, create_user, quizzes):
-    """Twelve students with scores 12 (s01) down to 1 (s12), and one with no attempt."""
+    """Twelve students with scores 12 (s01) down to 1 (s12) out of 20, so 60% down to 5%
+    (the overall points), and one with no attempt."""
     key_facts, _ = quizzes
     teacher, _ = create_user("teacher", "teacher")
     class_id = make_class(app, teacher)
@@ -391,7 +394,7 @@ def test_top10_shows_the_first_ten_and_the_students_own_place(app, big_class, ma
     last = login(make_browser, "s12").get(f"/board/{big_class}").get_data(as_text=True)
     rows = table(last)
     assert [rank for rank, _name, _points in rows] == [*range(1, 11), 12]
-    assert rows[-1] == (12, "S12", "1")
+    assert rows[-1] == (12, "S12", "5")
     assert "S11" not in last
     assert 'class="board-gap"' in last
     assert "Rank <strong>12</strong> of 12" in last
@@ -406,8 +409,8 @@ def test_top10_shows_the_first_ten_and_the_students_own_place(app, big_class, ma
 def test_hidden_shows_a_student_only_their_own_rank_and_score(app, big_class, make_browser):
     set_mode(make_browser, big_class, "hidden")
     html = login(make_browser, "s05").get(f"/board/{big_class}").get_data(as_text=True)
-    assert table(html) == [(5, "S05", "8")]
-    assert "Rank <strong>5</strong> of 12, with <strong>8 points</strong>" in html
+    assert table(html) == [(5, "S05", "40")]
+    assert "Rank <strong>5</strong> of 12, with <strong>40 points</strong>" in html
     assert "hidden this leaderboard" in html
     assert "S04" not in html and "S06" not in html
 
