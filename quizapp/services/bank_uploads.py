@@ -9,7 +9,7 @@ teacher; a teacher may replace only their own banks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -98,7 +98,21 @@ def validate_upload(
         )
         if stored is not None:
             loaded = load_bank_text(content, filename, base_dir, source_text_override=stored)
+    if article is None:
+        loaded = replace(loaded, problems=[_ask_for_article(p) for p in loaded.problems])
     return loaded
+
+
+def _ask_for_article(problem: Problem) -> Problem:
+    """The validator speaks of the file the bank names; in the browser, that file is the
+    article the teacher uploads or pastes with the bank."""
+    if not (problem.message.startswith("source text file ") and problem.message.endswith("found")):
+        return problem
+    return replace(
+        problem,
+        message=f"{problem.message}: upload the article as a text file in “Article”, or paste"
+        " its text, with the bank",
+    )
 
 
 def import_upload(session: Session, loaded: LoadedBank, teacher: User) -> ImportReport:

@@ -584,9 +584,10 @@ def test_upload_without_its_article_says_the_article_is_missing(app, make_browse
     response = upload(teacher, TINY_BANK, article=None)
     assert response.status_code == 422
     assert "tiny.yaml:7:9" in response.get_data(as_text=True)
-    assert "source text file &#39;sources/tiny.txt&#39; not found" in response.get_data(
-        as_text=True
-    )
+    assert (
+        "source text file &#39;sources/tiny.txt&#39; not found: upload the article as a text"
+        " file in “Article”, or paste its text, with the bank"
+    ) in response.get_data(as_text=True)
     nothing = teacher.post("/teach/banks/upload", {})
     assert nothing.status_code == 422
     assert "Choose a bank file, or paste the bank&#39;s YAML." in nothing.get_data(as_text=True)
