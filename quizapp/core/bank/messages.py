@@ -9,7 +9,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 
 from quizapp.core.bank import schema
-from quizapp.core.bank.problems import DataPath, Issue, did_you_mean, shown
+from quizapp.core.bank.problems import DataPath, Issue, closest, did_you_mean, shown
 
 QUESTION_MODELS: dict[str, type[BaseModel]] = {
     get_args(model.model_fields["type"].annotation)[0]: model
@@ -59,9 +59,20 @@ def describe_errors(errors: list[dict[str, Any]], data: Any) -> list[Issue]:
         if via_union and not _mismatch(error)
         for end in range(len(path) + 1)
     }
+    # A misspelt key ("promt") is told once, as an unknown key with its likely spelling;
+    # the key it stands for is not told again as missing.
+    misspelt = {
+        (*path[:-1], match)
+        for error, path, _ in located
+        if error["type"] == "extra_forbidden"
+        and (model := _model_at(path[:-1], data)) is not None
+        and (match := closest(str(path[-1]), model.model_fields)) is not None
+    }
     issues: list[Issue] = []
     mismatches: dict[DataPath, list[dict[str, Any]]] = {}
     for error, path, via_union in located:
+        if error["type"] == "missing" and path in misspelt:
+            continue
         if via_union and _mismatch(error):
             if path not in explained:
                 mismatches.setdefault(path, []).append(error)

@@ -35,10 +35,16 @@ class Issue:
     at_key: bool = False
 
 
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The one of `choices` that `word` is most likely a misspelling of, if any."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """The words ", did you mean 'x'?" for the closest of `choices`, or nothing."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f", did you mean {close[0]!r}?" if close else ""
+    match = closest(word, choices)
+    return f", did you mean {match!r}?" if match else ""
 
 
 def shown(value: object, limit: int = 60) -> str:
