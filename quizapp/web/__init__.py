@@ -30,6 +30,12 @@ ERROR_TITLES = {
     422: "That answer could not be read",
     500: "Something went wrong on our side",
 }
+ERROR_MESSAGES = {
+    403: "This page belongs to another account, or is for teachers only.",
+    404: "The page you asked for does not exist or is no longer here.",
+    405: "Go back and use the page's buttons instead.",
+}
+"""What an error page says when the error brings no reason of its own."""
 
 
 @login_manager.user_loader
@@ -80,7 +86,7 @@ def register_error_pages(app: Flask) -> None:
                 "errors/error.html",
                 status=status,
                 title=ERROR_TITLES.get(status, "Error"),
-                message=message,
+                message=message or ERROR_MESSAGES.get(status),
             ),
             status,
         )
@@ -106,7 +112,9 @@ def register_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException) -> Any:
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code, error.description if error.code != 404 else None)
+        # Werkzeug's stock descriptions are for developers; a page's own reason is kept.
+        stock = error.description == type(error).description
+        return render_error(error.code, None if stock or error.code == 404 else error.description)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:

@@ -46,6 +46,11 @@ MODES = {
     "top10": "Top 10: students see the first ten places and their own",
     "hidden": "Hidden: each student sees only their own rank and score",
 }
+STUDENTS_SEE = {
+    "all": "Students see the whole leaderboard.",
+    "top10": "Students see the first ten places and their own.",
+    "hidden": "Each student sees only their own rank and score.",
+}
 
 
 class ModeForm(FlaskForm):
@@ -158,6 +163,7 @@ def show(class_id: int):
         tie_break_rule=TIE_BREAK_RULE,
         mode_form=ModeForm(mode=classroom.leaderboard_mode) if is_teacher else None,
         modes=MODES,
+        students_see=STUDENTS_SEE,
         screen_url=screen_url,
         action_form=ActionForm() if is_teacher else None,
     )

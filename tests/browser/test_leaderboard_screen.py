@@ -84,7 +84,9 @@ def test_the_big_screen_updates_itself_without_reloading(
     expect(rows.first).to_contain_text("Amira")
     page.get_by_label("Top 10: students see the first ten places and their own").check()
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Students see: Top 10")).to_be_visible()
+    expect(page.locator("p.notice", has_text="You always see every row")).to_have_text(
+        "Students see the first ten places and their own. You always see every row."
+    )
     page.get_by_role("button", name="Create a big-screen link").click()
     link = page.locator(".board-screen-url a")
     expect(link).to_be_visible()

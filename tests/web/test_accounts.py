@@ -169,6 +169,13 @@ def test_error_pages_are_plain_pages_without_tracebacks(client):
     assert "Page not found" in html and "Traceback" not in html
 
 
+def test_a_refusal_says_why_in_plain_words(browser, create_user):
+    browser.login(create_user()[1])
+    html = browser.get("/teach/banks").get_data(as_text=True)
+    assert "You may not do that" in html
+    assert "for teachers only" in html and "read-protected" not in html
+
+
 def test_security_headers_are_sent(client):
     headers = client.get("/").headers
     assert "script-src 'self'" in headers["Content-Security-Policy"]

@@ -310,10 +310,10 @@ def test_immediate_feedback_shows_the_answer_once_answered_and_locks_it(app, bro
     assert responses_count(app, attempt) == 1
     # Next with a new answer shows its feedback first; Next again moves on.
     second = questions_of(app, attempt)[1]
-    shown = answer(browser, attempt, 2, wrong_form(second), action="next")
+    shown = answer(browser, attempt, 2, correct_form(second), action="next")
     assert shown.headers["Location"].endswith(f"/attempt/{attempt}/2")
     page = browser.get(f"/attempt/{attempt}/2").get_data(as_text=True)
-    assert second.explanation in page and "Correct!" not in page
+    assert second.explanation in page and "Correct!" in page
     moved = answer(browser, attempt, 2, {}, action="next")
     assert moved.headers["Location"].endswith(f"/attempt/{attempt}/3")
 

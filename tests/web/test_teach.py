@@ -504,6 +504,16 @@ def test_practice_before_an_assignment_opens_does_not_use_up_the_attempts(
     assert refused.status_code == 409 and "used all 2 attempt(s)" in refused.get_data(as_text=True)
 
 
+def test_progress_says_why_a_bank_without_tags_shows_no_mastery(app, make_browser, create_user):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)  # its questions have no tags
+    student, student_id = student_browser(make_browser, create_user)
+    join(app, student, new_class(teacher))
+    take(app, student_id, tiny_quiz(app), RIGHT, soon())
+    html = student.get("/progress").get_data(as_text=True)
+    assert "the quizzes you took have none" in html and "after your first quiz" not in html
+
+
 def test_status_rules():
     now = dt.datetime(2025, 5, 10, tzinfo=UTC)
     due = dt.datetime(2025, 5, 1, tzinfo=UTC)
@@ -762,6 +772,7 @@ def test_a_preview_is_taken_like_a_quiz_and_counts_nowhere(app, make_browser, cr
     assert teacher.post(f"/attempt/{attempt}/submit").status_code == 302
     result = teacher.get(f"/attempt/{attempt}/result").get_data(as_text=True)
     assert "This was a preview" in result and "100%" in result
+    assert "Back to your banks" in result and "Back to the quiz<" not in result
 
     with session_scope(app) as session:
         recorded = session.get(Attempt, attempt)
