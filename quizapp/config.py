@@ -21,6 +21,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # a quiz may stay open for hours
+        # Counts of failed log-ins and join codes; per process. Several workers can share
+        # one store, e.g. redis://localhost:6379.
+        "RATELIMIT_STORAGE_URI": "memory://",
     }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, render_template, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -15,6 +17,8 @@ from quizapp.rendering import markdown, markdown_inline
 from quizapp.services.errors import UserError
 
 csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address)
+"""Throttles guessing: each route says what it limits (failed log-ins, wrong join codes)."""
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see that page."
@@ -27,6 +31,7 @@ ERROR_TITLES = {
     405: "That action is not allowed here",
     409: "That cannot be done now",
     413: "That file is too large",
+    429: "Too many tries",
     422: "That answer could not be read",
     500: "Something went wrong on our side",
 }
@@ -34,6 +39,7 @@ ERROR_MESSAGES = {
     403: "This page belongs to another account, or is for teachers only.",
     404: "The page you asked for does not exist or is no longer here.",
     405: "Go back and use the page's buttons instead.",
+    429: "Wait a minute, then try again.",
 }
 """What an error page says when the error brings no reason of its own."""
 
@@ -47,6 +53,7 @@ def load_user(user_id: str) -> User | None:
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     app.jinja_env.filters["markdown"] = markdown
     app.jinja_env.filters["markdown_inline"] = markdown_inline
@@ -113,7 +120,7 @@ def register_error_pages(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         # Werkzeug's stock descriptions are for developers; a page's own reason is kept.
-        stock = error.description == type(error).description
+        stock = error.description == type(error).description or error.code == 429
         return render_error(error.code, None if stock or error.code == 404 else error.description)
 
     @app.errorhandler(Exception)

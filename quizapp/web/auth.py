@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, RadioField, StringField
@@ -15,9 +16,13 @@ from quizapp import db
 from quizapp.models import utcnow
 from quizapp.services import accounts, cards
 from quizapp.services.errors import Conflict
+from quizapp.web import limiter
 from quizapp.web.forms import ActionForm
 
 bp = Blueprint("auth", __name__)
+
+LOGIN_LIMIT = "10 per minute; 50 per hour"
+"""Failed log-ins allowed for one username from one address."""
 
 
 class SignupForm(FlaskForm):
@@ -93,7 +98,20 @@ def signup():
     return render_template("auth/signup.html", form=form)
 
 
+def _login_key() -> str:
+    """Failed log-ins are counted per address and username, so that a class behind one
+    address is not held up by one student's typos."""
+    username = accounts.normalize_username(request.form.get("username", ""))
+    return f"{get_remote_address()}|{username}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    LOGIN_LIMIT,
+    methods=["POST"],
+    key_func=_login_key,
+    deduct_when=lambda response: response.status_code != 302,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

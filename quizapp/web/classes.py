@@ -14,10 +14,14 @@ from quizapp import db
 from quizapp.models import Classroom, utcnow
 from quizapp.services import assignments, classes
 from quizapp.services.errors import UserError
+from quizapp.web import limiter
 from quizapp.web.forms import ActionForm
 from quizapp.web.teach import confirmation, require_action_form, teacher_required, user_zone
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
+
+JOIN_LIMIT = "10 per minute; 30 per hour"
+"""Wrong join codes allowed for one account: enough for typos, too few to guess codes."""
 
 DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
@@ -103,6 +107,12 @@ def create():
 
 @bp.route("/join", methods=["GET", "POST"])
 @login_required
+@limiter.limit(
+    JOIN_LIMIT,
+    methods=["POST"],
+    key_func=lambda: f"join|{current_user.id}",
+    deduct_when=lambda response: response.status_code != 302,
+)
 def join():
     if current_user.is_teacher:
         abort(403)

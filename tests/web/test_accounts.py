@@ -101,6 +101,26 @@ def test_an_unknown_username_is_refused_after_checking_a_password_hash(
     assert len(checked) == 2 and checked[1] != checked[0]
 
 
+def test_failed_logins_are_limited_per_username_and_a_success_is_not_counted(
+    make_browser, create_user
+):
+    _, target = create_user()
+    _, classmate = create_user()
+    guesser = make_browser()
+    classmate_browser = make_browser()
+    classmate_browser.login(classmate)  # a success, on the same address: not counted
+    for _ in range(10):
+        wrong = guesser.post("/login", {"username": target, "password": "a wrong guess"})
+        assert wrong.status_code == 200
+    blocked = guesser.post("/login", {"username": target, "password": PASSWORD})
+    assert blocked.status_code == 429
+    html = blocked.get_data(as_text=True)
+    assert "Too many tries" in html and "Wait a minute, then try again." in html
+    assert "Log out" not in guesser.get("/").get_data(as_text=True)
+    # Another username from the same address (a classroom) still logs in.
+    make_browser().login(classmate)
+
+
 def test_login_never_redirects_off_site(browser, create_user):
     _, username = create_user()
     response = browser.post(
@@ -146,6 +166,21 @@ def test_a_wrong_join_code_gets_a_clear_message(browser, create_user):
     browser.login(create_user()[1])
     html = browser.post("/classes/join", {"code": "ZZZZZZ"}).get_data(as_text=True)
     assert "No open class has that join code" in html
+
+
+def test_wrong_join_codes_are_limited_per_account(make_browser, create_user):
+    teacher = make_browser()
+    teacher.login(create_user("teacher")[1])
+    page = teacher.get(teacher.post("/classes/new", {"name": "Civics 9B"}).headers["Location"])
+    code = re.search(r'<p class="join-code-big"><code>(\w+)</code>', page.get_data(as_text=True))
+    guesser, other = make_browser(), make_browser()
+    guesser.login(create_user()[1])
+    other.login(create_user()[1])
+    for guess in range(10):
+        assert guesser.post("/classes/join", {"code": f"ZZZZ{guess:02d}"}).status_code == 200
+    # Even the right code waits now; another student is not held up.
+    assert guesser.post("/classes/join", {"code": code.group(1)}).status_code == 429
+    assert other.post("/classes/join", {"code": code.group(1)}).status_code == 302
 
 
 def test_students_cannot_create_classes_nor_see_a_class_page(app, browser, create_user):
