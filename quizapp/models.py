@@ -59,10 +59,15 @@ class User(UserMixin, Base):
     new_cards_per_day: Mapped[int] = mapped_column(Integer, default=20)
     created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime, default=utcnow)
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Part of every session's id: logging out raises it, which ends all the user's sessions."""
 
     @property
     def is_teacher(self) -> bool:
         return self.role == "teacher"
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
 
 
 class Classroom(Base):

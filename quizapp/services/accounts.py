@@ -57,3 +57,8 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def touch(user: User, now: dt.datetime) -> None:
     user.last_seen_at = now
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the user, on every device: their session ids no longer match."""
+    user.session_version += 1

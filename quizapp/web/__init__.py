@@ -45,10 +45,15 @@ ERROR_MESSAGES = {
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+def load_user(session_id: str) -> User | None:
+    """The user of a session id ("id.version", see `User.get_id`), if it has not ended."""
+    user_id, _, version = session_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()):
         return None
-    return db.session().get(User, int(user_id))
+    user = db.session().get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
 
 
 def init_app(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import session as browser_session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -13,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, Regexp
 
 from quizapp import db
-from quizapp.models import utcnow
+from quizapp.models import User, utcnow
 from quizapp.services import accounts, cards
 from quizapp.services.errors import Conflict
 from quizapp.web import limiter
@@ -92,7 +93,7 @@ def signup():
             if form.timezone.data in cards.time_zones():
                 cards.update_settings(session, user, timezone=form.timezone.data)
             session.commit()
-            login_user(user)
+            _start_session(user)
             flash(f"Welcome, {user.display_name}! Your account is ready.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/signup.html", form=form)
@@ -124,15 +125,25 @@ def login():
         else:
             accounts.touch(user, utcnow())
             session.commit()
-            login_user(user)
+            _start_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/login.html", form=form)
+
+
+def _start_session(user: User) -> None:
+    """Sign the user in on a fresh session: nothing of the session before (its CSRF token,
+    a guest's token) carries over."""
+    browser_session.clear()
+    login_user(user)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     form = ActionForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            accounts.end_sessions(current_user._get_current_object())
+            db.session().commit()
         logout_user()
-        flash("You are logged out.", "info")
+        flash("You are logged out, on every device.", "info")
     return redirect(url_for("main.home"))

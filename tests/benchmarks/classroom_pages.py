@@ -783,7 +783,7 @@ class ClassView:
     def __post_init__(self) -> None:
         self.client = self.app.test_client()
         with self.client.session_transaction() as flask_session:
-            flask_session["_user_id"] = str(self.teacher_id)
+            flask_session["_user_id"] = f"{self.teacher_id}.0"  # as `User.get_id` makes it
             flask_session["_fresh"] = True
 
     def url(self, page: Page) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from quizapp.db import session_scope
 from quizapp.models import Membership, User
 from quizapp.services import accounts
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, csrf_token
 
 
 def signup(
@@ -71,6 +71,27 @@ def test_signup_refuses_an_unknown_role(browser):
     response = signup(browser, "sneaky", role="admin")
     assert response.status_code == 200
     assert "Not a valid choice" in response.get_data(as_text=True)
+
+
+def test_logging_out_ends_the_session_even_for_a_copy_of_its_cookie(app, make_browser, create_user):
+    _, username = create_user()
+    laptop, copy = make_browser(), make_browser()
+    laptop.login(username)
+    cookie = laptop.client.get_cookie("session")
+    copy.client.set_cookie("session", cookie.value)
+    assert copy.get("/progress").status_code == 200  # the copy works while the session lives
+    laptop.post("/logout")
+    assert copy.get("/progress").status_code == 302  # and no longer once it is logged out
+    assert "You are logged out, on every device." in laptop.get("/").get_data(as_text=True)
+    laptop.login(username)  # a new log-in starts a new session
+    assert laptop.get("/progress").status_code == 200
+    assert copy.get("/progress").status_code == 302
+
+
+def test_logging_in_starts_a_fresh_session_with_a_new_csrf_token(browser, create_user):
+    before = csrf_token(browser.client)
+    browser.login(create_user()[1])
+    assert csrf_token(browser.client) != before
 
 
 def test_login_with_a_wrong_password_is_refused(browser, create_user):
