@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -428,6 +429,12 @@ def test_progress_page_shows_attempts_mastery_and_missed_questions(app, browser,
     assert re.search(r"<td>numbers</td><td>1 / 1</td>", html)
     assert "On which day of the week did the library reopen?" in html
     assert "missed 1 of 1 time" in html
+    # The attempt's time is shown in the learner's time zone.
+    with session_scope(app) as session:
+        session.scalar(select(User).where(User.username == username)).timezone = "Asia/Tokyo"
+    html = browser.get("/progress").get_data(as_text=True)
+    tokyo = state.submitted_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert f"{tokyo:%a %d %b %Y, %H:%M} JST" in html
 
 
 def test_guest_attempts_are_purged_after_a_day_and_accounts_keep_theirs(
