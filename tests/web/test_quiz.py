@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 import threading
 from zoneinfo import ZoneInfo
@@ -10,9 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from quizapp.core.bank.schema import QUESTION_TYPES
+from quizapp.core.quizzes import option_order
 from quizapp.db import session_scope
-from quizapp.models import Attempt, QuizRecord, Response, User, utcnow
+from quizapp.models import Attempt, QuestionVersion, QuizRecord, Response, User, utcnow
 from quizapp.services import attempts
+from quizapp.services.content import question_of
 from tests.conftest import PASSWORD
 from tests.web.helpers import (
     ARTICLE_BANK,
@@ -317,6 +320,36 @@ def test_immediate_feedback_shows_the_answer_once_answered_and_locks_it(app, bro
     assert second.explanation in page and "Correct!" in page
     moved = answer(browser, attempt, 2, {}, action="next")
     assert moved.headers["Location"].endswith(f"/attempt/{attempt}/3")
+
+
+def test_immediate_feedback_on_a_match_goes_pair_by_pair(app, browser):
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "numbers-and-dates"))
+    with session_scope(app) as session:  # the quiz draws 3 of its questions: make one the match
+        record = session.get(Attempt, attempt)
+        version = session.scalar(
+            select(QuestionVersion).where(
+                QuestionVersion.question_key == "who-said-what", QuestionVersion.is_current
+            )
+        )
+        if version.id not in record.question_order:
+            record.question_order = [version.id, *record.question_order[1:]]
+            order = option_order(question_of(version), False, random.Random(1))
+            record.option_orders = {**record.option_orders, str(version.id): order}
+    questions = questions_of(app, attempt)
+    number = next(n for n, q in enumerate(questions, start=1) if q.type == "match")
+    match = questions[number - 1]
+    lefts, rights = match.left_ids(), match.right_ids()
+    seats, books = match.pairs
+    swapped = {
+        f"pair-{lefts[seats.left]}": rights[seats.right],
+        f"pair-{lefts[books.left]}": rights["1911"],
+    }
+    answer(browser, attempt, number, swapped, action="check")
+    page = browser.get(f"/attempt/{attempt}/{number}").get_data(as_text=True)
+    assert "Partly right" in page
+    parts = page[page.index('<ul class="parts">') :].split("</ul>")[0]
+    assert "✓ Seats in the reading room: 40" in parts
+    assert "✗ Books a child may borrow: 1911 (expected 10)" in parts
 
 
 def test_guest_result_is_shown_with_an_offer_to_sign_up(app, browser):
