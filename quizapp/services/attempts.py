@@ -305,6 +305,20 @@ def submit_attempt(
     return attempt
 
 
+def last_submitted(session: Session, quiz: QuizRecord, user: User) -> Attempt | None:
+    """The learner's most recent submitted attempt at the quiz (previews included)."""
+    return session.scalars(
+        select(Attempt)
+        .where(
+            Attempt.quiz_id == quiz.id,
+            Attempt.user_id == user.id,
+            Attempt.submitted_at.is_not(None),
+        )
+        .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
+        .limit(1)
+    ).first()
+
+
 def quiz_score(session: Session, quiz: QuizRecord, user: User) -> float | None:
     """The learner's score on the quiz (percent) under the quiz's grading method."""
     percentages = session.scalars(

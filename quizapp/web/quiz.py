@@ -59,6 +59,7 @@ def intro(quiz_id: int):
         practice=since is not None and since > utcnow(),
         open_attempt=service.open_attempt(db_session, quiz, who),
         score=service.quiz_score(db_session, quiz, who.user) if who.user else None,
+        last=service.last_submitted(db_session, quiz, who.user) if who.user else None,
         form=ActionForm(),
     )
 

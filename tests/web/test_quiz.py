@@ -260,6 +260,7 @@ def test_attempts_allowed_and_grading_method_last(app, browser, create_user):
     assert "used all 2 attempt(s)" in refused.get_data(as_text=True)
     intro = browser.get(f"/quiz/{quiz}").get_data(as_text=True)
     assert "2 of 2 used" in intro and "Your score</dt><dd>0%" in intro
+    assert f'href="/attempt/{attempt}/result">See your last result' in intro
 
 
 def test_two_starts_sent_at_once_share_one_attempt(app, create_user):
