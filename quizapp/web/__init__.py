@@ -19,6 +19,13 @@ from quizapp.services.errors import UserError
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 """Throttles guessing: each route says what it limits (failed log-ins, wrong join codes)."""
+
+
+def failed(response: Any) -> bool:
+    """For the limiter: a form that did not go through (a success redirects)."""
+    return response.status_code != 302
+
+
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see that page."

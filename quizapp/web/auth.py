@@ -17,7 +17,7 @@ from quizapp import db
 from quizapp.models import User, utcnow
 from quizapp.services import accounts, cards
 from quizapp.services.errors import Conflict
-from quizapp.web import limiter
+from quizapp.web import failed, limiter
 from quizapp.web.forms import ActionForm
 
 bp = Blueprint("auth", __name__)
@@ -111,7 +111,7 @@ def _login_key() -> str:
     LOGIN_LIMIT,
     methods=["POST"],
     key_func=_login_key,
-    deduct_when=lambda response: response.status_code != 302,
+    deduct_when=failed,
 )
 def login():
     if current_user.is_authenticated:

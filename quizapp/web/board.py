@@ -41,16 +41,16 @@ bp = Blueprint("board", __name__, url_prefix="/board")
 DEFAULT_PERIOD = "all"
 SCREEN_REFRESH_SECONDS = 5
 
-MODES = {
-    "all": "Everyone: students see the whole leaderboard",
-    "top10": "Top 10: students see the first ten places and their own",
-    "hidden": "Hidden: each student sees only their own rank and score",
-}
 STUDENTS_SEE = {
     "all": "Students see the whole leaderboard.",
     "top10": "Students see the first ten places and their own.",
     "hidden": "Each student sees only their own rank and score.",
 }
+MODES = {
+    mode: f"{name}: {STUDENTS_SEE[mode][0].lower()}{STUDENTS_SEE[mode][1:-1]}"
+    for mode, name in (("all", "Everyone"), ("top10", "Top 10"), ("hidden", "Hidden"))
+}
+"""The choices of the form, named after what students see."""
 
 
 class ModeForm(FlaskForm):

@@ -14,7 +14,7 @@ from quizapp import db
 from quizapp.models import Classroom, utcnow
 from quizapp.services import assignments, classes
 from quizapp.services.errors import UserError
-from quizapp.web import limiter
+from quizapp.web import failed, limiter
 from quizapp.web.forms import ActionForm
 from quizapp.web.teach import confirmation, require_action_form, teacher_required, user_zone
 
@@ -111,7 +111,7 @@ def create():
     JOIN_LIMIT,
     methods=["POST"],
     key_func=lambda: f"join|{current_user.id}",
-    deduct_when=lambda response: response.status_code != 302,
+    deduct_when=failed,
 )
 def join():
     if current_user.is_teacher:

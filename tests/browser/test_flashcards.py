@@ -12,28 +12,16 @@ from sqlalchemy import select
 from quizapp.db import session_scope
 from quizapp.models import BankRecord, CardRecord, ReviewLogRecord, User
 from quizapp.services import accounts
-from tests.browser.conftest import AXE, axe_violations, login, screenshot, signup
+from tests.browser.conftest import AXE, axe_violations, check_page, login, signup
 from tests.conftest import PASSWORD
+from tests.web.helpers import ARTICLE_BANK
 
 pytestmark = pytest.mark.browser
-
-ARTICLE_BANK = "kosovo-turkish-drones"
 
 
 def article_deck(live_app) -> int:
     with session_scope(live_app) as session:
         return session.scalar(select(BankRecord.id).where(BankRecord.slug == ARTICLE_BANK))
-
-
-def check_page(page: Page, name: str) -> None:
-    """No serious or critical axe violation on the page as it is now; keep a screenshot."""
-    screenshot(page, name)
-    violations = axe_violations(page)
-    assert not violations, f"{name} ({page.url}):\n" + "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']} at "
-        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-        for v in violations
-    )
 
 
 def test_a_review_session_by_keyboard_alone(live_server: str, live_app, page: Page) -> None:
