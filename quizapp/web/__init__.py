@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Flask, render_template, request
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -24,6 +25,12 @@ limiter = Limiter(key_func=get_remote_address)
 def failed(response: Any) -> bool:
     """For the limiter: a form that did not go through (a success redirects)."""
     return response.status_code != 302
+
+
+def wait_before_retry(limit: RequestLimit) -> str:
+    """How long a limited form must wait, for its error message."""
+    minutes = max(1, round((limit.reset_at - time.time()) / 60))
+    return "Try again in a minute." if minutes == 1 else f"Try again in {minutes} minutes."
 
 
 login_manager = LoginManager()
@@ -131,6 +138,8 @@ def register_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException) -> Any:
         if error.code is None or error.code < 400:
             return error
+        if error.response is not None:  # a page of its own, such as a limited form
+            return error.response
         # Werkzeug's stock descriptions are for developers; a page's own reason is kept.
         stock = error.description == type(error).description or error.code == 429
         return render_error(error.code, None if stock or error.code == 404 else error.description)

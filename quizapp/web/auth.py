@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask import session as browser_session
+from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -17,7 +27,7 @@ from quizapp import db
 from quizapp.models import User, utcnow
 from quizapp.services import accounts, cards
 from quizapp.services.errors import Conflict
-from quizapp.web import failed, limiter
+from quizapp.web import failed, limiter, wait_before_retry
 from quizapp.web.forms import ActionForm
 
 bp = Blueprint("auth", __name__)
@@ -106,12 +116,22 @@ def _login_key() -> str:
     return f"{get_remote_address()}|{username}"
 
 
+def _too_many_log_ins(limit: RequestLimit) -> Response:
+    """The form again, its username kept, saying how long to wait."""
+    form = LoginForm()
+    form.password.errors = [
+        f"Too many failed log-ins for this username. {wait_before_retry(limit)}"
+    ]
+    return make_response(render_template("auth/login.html", form=form), 429)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     LOGIN_LIMIT,
     methods=["POST"],
     key_func=_login_key,
     deduct_when=failed,
+    on_breach=_too_many_log_ins,
 )
 def login():
     if current_user.is_authenticated:

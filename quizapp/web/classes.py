@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
@@ -14,7 +24,7 @@ from quizapp import db
 from quizapp.models import Classroom, utcnow
 from quizapp.services import assignments, classes
 from quizapp.services.errors import UserError
-from quizapp.web import failed, limiter
+from quizapp.web import failed, limiter, wait_before_retry
 from quizapp.web.forms import ActionForm
 from quizapp.web.teach import confirmation, require_action_form, teacher_required, user_zone
 
@@ -105,6 +115,13 @@ def create():
     return redirect(url_for("classes.show", class_id=classroom.id))
 
 
+def _too_many_join_codes(limit: RequestLimit) -> Response:
+    """The form again, its code kept, saying how long to wait."""
+    form = JoinForm()
+    form.code.errors = [f"Too many wrong join codes. {wait_before_retry(limit)}"]
+    return make_response(render_template("classes/join.html", form=form), 429)
+
+
 @bp.route("/join", methods=["GET", "POST"])
 @login_required
 @limiter.limit(
@@ -112,6 +129,7 @@ def create():
     methods=["POST"],
     key_func=lambda: f"join|{current_user.id}",
     deduct_when=failed,
+    on_breach=_too_many_join_codes,
 )
 def join():
     if current_user.is_teacher:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+import time
+from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import select
 
 from quizapp.db import session_scope
 from quizapp.models import Membership, User
 from quizapp.services import accounts
+from quizapp.web import wait_before_retry
 from tests.conftest import PASSWORD, csrf_token
 
 
@@ -136,7 +140,8 @@ def test_failed_logins_are_limited_per_username_and_a_success_is_not_counted(
     blocked = guesser.post("/login", {"username": target, "password": PASSWORD})
     assert blocked.status_code == 429
     html = blocked.get_data(as_text=True)
-    assert "Too many tries" in html and "Wait a minute, then try again." in html
+    assert "Too many failed log-ins for this username. Try again in a minute." in html
+    assert f'value="{target}"' in html  # the form is back, the username kept
     assert "Log out" not in guesser.get("/").get_data(as_text=True)
     # Another username from the same address (a classroom) still logs in.
     make_browser().login(classmate)
@@ -200,7 +205,11 @@ def test_wrong_join_codes_are_limited_per_account(make_browser, create_user):
     for guess in range(10):
         assert guesser.post("/classes/join", {"code": f"ZZZZ{guess:02d}"}).status_code == 200
     # Even the right code waits now; another student is not held up.
-    assert guesser.post("/classes/join", {"code": code.group(1)}).status_code == 429
+    refused = guesser.post("/classes/join", {"code": code.group(1)})
+    assert refused.status_code == 429
+    html = refused.get_data(as_text=True)
+    assert "Too many wrong join codes. Try again in a minute." in html
+    assert f'value="{code.group(1)}"' in html
     assert other.post("/classes/join", {"code": code.group(1)}).status_code == 302
 
 
@@ -236,3 +245,12 @@ def test_security_headers_are_sent(client):
     headers = client.get("/").headers
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_limited_form_says_how_long_to_wait():
+    def limit_ending_in(seconds: float) -> Any:
+        return SimpleNamespace(reset_at=time.time() + seconds)
+
+    assert wait_before_retry(limit_ending_in(61)) == "Try again in a minute."
+    assert wait_before_retry(limit_ending_in(5)) == "Try again in a minute."
+    assert wait_before_retry(limit_ending_in(50 * 60 + 1)) == "Try again in 50 minutes."
