@@ -92,10 +92,22 @@ def counted_since(session: Session, quiz: QuizRecord, user: User) -> dt.datetime
     return min((counts_from(opens, assigned) for opens, assigned in rows), default=None)
 
 
-def submitted_count(session: Session, quiz: QuizRecord, taker: Taker) -> int:
+@dataclass(frozen=True)
+class AttemptsUsed:
     """The taker's submitted attempts that use up the quiz's attempts limit."""
+
+    count: int
+    since: dt.datetime | None
+    """From when attempts count (see `counted_since`); None if every attempt does."""
+
+    def practice(self, now: dt.datetime) -> bool:
+        """Whether an attempt made now is practice, before the assignment opens."""
+        return self.since is not None and self.since > now
+
+
+def attempts_used(session: Session, quiz: QuizRecord, taker: Taker) -> AttemptsUsed:
     if taker.user is None:
-        return 0
+        return AttemptsUsed(0, None)
     query = select(func.count(Attempt.id)).where(
         Attempt.quiz_id == quiz.id,
         Attempt.user_id == taker.user.id,
@@ -105,7 +117,7 @@ def submitted_count(session: Session, quiz: QuizRecord, taker: Taker) -> int:
     since = counted_since(session, quiz, taker.user)
     if since is not None:
         query = query.where(Attempt.submitted_at >= since)
-    return session.scalar(query) or 0
+    return AttemptsUsed(session.scalar(query) or 0, since)
 
 
 def open_attempt(session: Session, quiz: QuizRecord, taker: Taker) -> Attempt | None:
@@ -151,8 +163,7 @@ def start_attempt(
             " log in to take it."
         )
     if settings.attempts is not None and not preview:
-        used = submitted_count(session, quiz, taker)
-        if used >= settings.attempts:
+        if attempts_used(session, quiz, taker).count >= settings.attempts:
             raise Conflict(
                 f"You have used all {settings.attempts} attempt(s) allowed for this quiz."
             )

@@ -48,15 +48,14 @@ def intro(quiz_id: int):
     settings = quiz_of(quiz)
     versions = service.current_versions(db_session, quiz.bank_id)
     count = quiz_question_count(settings, [question_of(v) for v in versions])
-    used = service.submitted_count(db_session, quiz, who)
-    since = service.counted_since(db_session, quiz, who.user) if who.user else None
+    used = service.attempts_used(db_session, quiz, who)
     return render_template(
         "quiz/intro.html",
         quiz=quiz,
         settings=settings,
         question_count=count,
-        attempts_used=used,
-        practice=since is not None and since > utcnow(),
+        attempts_used=used.count,
+        practice=used.practice(utcnow()),
         open_attempt=service.open_attempt(db_session, quiz, who),
         score=service.quiz_score(db_session, quiz, who.user) if who.user else None,
         last=service.last_submitted(db_session, quiz, who.user) if who.user else None,
