@@ -9,7 +9,7 @@ teacher; a teacher may replace only their own banks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,6 +23,9 @@ from quizapp.services.errors import Forbidden, NotFound
 
 LISTING_CONTEXT = 2
 """Lines shown above and below each line with a problem."""
+
+ARTICLE_HINT = "upload the article as a text file in “Article”, or paste its text, with the bank"
+"""In the browser, the file a bank names is the article uploaded or pasted with it."""
 
 
 def visible_banks(session: Session, teacher: User) -> list[BankRecord]:
@@ -88,7 +91,13 @@ def validate_upload(
     the bank (so a new version needs no new article), else the file the bank names in the
     questions folder.
     """
-    loaded = load_bank_text(content, filename, base_dir, source_text_override=article)
+    loaded = load_bank_text(
+        content,
+        filename,
+        base_dir,
+        source_text_override=article,
+        where_to_put_the_article=ARTICLE_HINT,
+    )
     check_may_upload(session, loaded.bank_id, teacher)
     if article is None and loaded.bank_id is not None:
         stored = session.scalar(
@@ -98,21 +107,7 @@ def validate_upload(
         )
         if stored is not None:
             loaded = load_bank_text(content, filename, base_dir, source_text_override=stored)
-    if article is None:
-        loaded = replace(loaded, problems=[_ask_for_article(p) for p in loaded.problems])
     return loaded
-
-
-def _ask_for_article(problem: Problem) -> Problem:
-    """The validator speaks of the file the bank names; in the browser, that file is the
-    article the teacher uploads or pastes with the bank."""
-    if not (problem.message.startswith("source text file ") and problem.message.endswith("found")):
-        return problem
-    return replace(
-        problem,
-        message=f"{problem.message}: upload the article as a text file in “Article”, or paste"
-        " its text, with the bank",
-    )
 
 
 def import_upload(session: Session, loaded: LoadedBank, teacher: User) -> ImportReport:

@@ -202,6 +202,23 @@ def test_without_a_folder_the_article_is_not_checked() -> None:
     assert load_bank_text(text, "upload.yaml", None).ok
 
 
+def test_an_article_not_found_says_how_to_provide_it_where_the_caller_asks() -> None:
+    text, _ = _edited("sources/library.txt", "sources/nowhere.txt")
+    loaded = load_bank_text(text, "upload.yaml", VALID, where_to_put_the_article="attach it")
+    assert [problem.message for problem in loaded.problems] == [
+        "source text file 'sources/nowhere.txt' not found: attach it"
+    ]
+    unreadable = load_bank_text(
+        text.replace("sources/nowhere.txt", "/etc/passwd"),
+        "upload.yaml",
+        VALID,
+        where_to_put_the_article="attach it",
+    )
+    assert [problem.message for problem in unreadable.problems] == [
+        "source text '/etc/passwd' must be a path relative to the bank's folder"
+    ]
+
+
 def test_source_checks_ignore_whitespace_and_accept_part_of_a_sentence() -> None:
     _, problems = _edited(
         "source: The new reading room holds 40 seats and opens at 8 o'clock every weekday.",

@@ -22,7 +22,7 @@ from quizapp.core.bank.files import Unreadable, check_size, decode_utf8, read_by
 from quizapp.core.bank.messages import describe_errors
 from quizapp.core.bank.problems import Issue, Problem, line_col, shown
 from quizapp.core.bank.schema import Bank
-from quizapp.core.bank.sources import Article, read_article
+from quizapp.core.bank.sources import Article, ArticleNotFound, read_article
 from quizapp.core.bank.yamlpos import Positions, read_yaml
 
 __all__ = [
@@ -62,6 +62,7 @@ def load_bank_text(
     filename: str,
     base_dir: Path | None = None,
     source_text_override: str | None = None,
+    where_to_put_the_article: str | None = None,
 ) -> LoadedBank:
     """Read and validate a bank from its text or bytes.
 
@@ -71,6 +72,8 @@ def load_bank_text(
     `source_text_override` is the article's text itself, given instead of the file
     that `source.text` names (an article uploaded beside a bank): the questions'
     sources are then checked against it, and `base_dir` is not read.
+    `where_to_put_the_article` is added to the problem of an article not found, to say how
+    to provide it where the bank comes from (a folder, a form).
     """
     path = Path(filename)
     try:
@@ -97,7 +100,9 @@ def load_bank_text(
         bank = Bank.model_validate(data)
     except ValidationError as error:
         issues += describe_errors(error.errors(include_url=False), data)
-    article, article_name, issue = _article(data, base_dir, source_text_override)
+    article, article_name, issue = _article(
+        data, base_dir, source_text_override, where_to_put_the_article
+    )
     if issue is not None:
         issues.append(issue)
     if article is not None:
@@ -133,7 +138,7 @@ def _decoded(content: str | bytes) -> str:
 
 
 def _article(
-    data: dict[str, Any], base_dir: Path | None, override: str | None = None
+    data: dict[str, Any], base_dir: Path | None, override: str | None, not_found_hint: str | None
 ) -> tuple[Article | None, str, Issue | None]:
     source = data.get("source")
     written = source.get("text") if isinstance(source, dict) else None
@@ -145,6 +150,9 @@ def _article(
         return None, "", None
     try:
         return read_article(written, base_dir), written, None
+    except ArticleNotFound as error:
+        message = f"{error.message}: {not_found_hint}" if not_found_hint else error.message
+        return None, written, Issue(("source", "text"), message)
     except Unreadable as error:
         return None, written, Issue(("source", "text"), error.message)
 

@@ -15,6 +15,10 @@ _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’»)\]])) ")
 
 
+class ArticleNotFound(Unreadable):
+    """The article a bank names is not where it says."""
+
+
 def fold(text: str) -> str:
     """Whitespace runs as one space: line breaks in the YAML or the article do not count."""
     return " ".join(text.split())
@@ -99,5 +103,5 @@ def read_article(written: str, base_dir: Path) -> Article:
         return Article(decode_utf8(raw))
     except Unreadable as error:
         if error.message == "no such file":
-            raise Unreadable(f"source text file {written!r} not found") from None
+            raise ArticleNotFound(f"source text file {written!r} not found") from None
         raise Unreadable(f"source text file {written!r}: {error.message}") from None
