@@ -219,6 +219,30 @@ def test_an_article_not_found_says_how_to_provide_it_where_the_caller_asks() -> 
     ]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ("answer: 1200", "answer: .nan", "'answer' must be a finite number, got nan"),
+        ("answer: 1200", "answer: -.inf", "'answer' must be a finite number, got -inf"),
+        ("tolerance: 50", "tolerance: .inf", "'tolerance' must be a finite number, got inf"),
+        ("answer: 1200", "answer: '1200'", "'answer' must be a number, got '1200'"),
+        ("answer: 1200", "answer: true", "'answer' must be a number, got true"),
+        ("answer: 1200", f"answer: 0x{'f' * 5000}", "must be a number, got a number 6021 digits"),
+        ("answer: true", "answer: 'yes'", "'answer' must be true or false, got 'yes'"),
+        ("answer: true", "answer: 1", "'answer' must be true or false, got 1"),
+        ("count: 3", "count: true", "'count' must be a whole number, got true"),
+        ("count: 3", "count: '3'", "'count' must be a whole number, got '3'"),
+    ],
+)
+def test_values_are_taken_as_written_not_converted(old: str, new: str, problem: str) -> None:
+    """A number that no grader can compare with (nan, infinity), or a value of another type
+    that pydantic would quietly convert, is a problem at its place."""
+    _, problems = _edited(old, new)
+    line = _line(_valid_text(), old)
+    assert len(problems) == 1 and problems[0].startswith(f"{line}:"), problems
+    assert problem in problems[0]
+
+
 def test_source_checks_ignore_whitespace_and_accept_part_of_a_sentence() -> None:
     _, problems = _edited(
         "source: The new reading room holds 40 seats and opens at 8 o'clock every weekday.",

@@ -56,6 +56,9 @@ def shown(value: object, limit: int = 60) -> str:
     if isinstance(value, str):
         text = value if len(value) <= limit else value[: limit - 1] + "…"
         return repr(text)
+    if isinstance(value, int) and value.bit_length() > 64:
+        # str() of a huge integer is slow, and refused past 4,300 digits.
+        return f"a number {value.bit_length() * 0.30103:.0f} digits long"
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, list):

@@ -37,7 +37,7 @@ CLOZE_GAP = re.compile(r"\{\{(.*?)\}\}")
 class Strict(BaseModel):
     """Unknown keys are errors: a typo must never be silently ignored."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 class Source(Strict):
