@@ -35,6 +35,7 @@ def create_app(
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"]
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_UPLOAD_BYTES"]  # one text field
 
     from quizapp import db, web
 

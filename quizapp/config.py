@@ -17,7 +17,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "IMPORT_ON_START": True,
         "MIGRATE_ON_START": True,
         "LEADERBOARD_CACHE_SECONDS": 30,
-        "MAX_UPLOAD_BYTES": 2 * 1024 * 1024,
+        # The largest request: the bank page sends a bank and its article, as files or as
+        # text (up to 1 MiB each, and back in the page's text boxes after a failed upload).
+        "MAX_UPLOAD_BYTES": 4 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # a quiz may stay open for hours

@@ -589,6 +589,22 @@ def test_upload_with_errors_shows_them_at_their_lines_and_imports_nothing(
         assert bank.yaml_text == TINY_BANK and bank.filename == "tiny.yaml"
 
 
+def test_a_large_bank_sent_back_from_its_text_box_is_read_not_refused(make_browser, create_user):
+    """After a failed upload, the bank and its article come back in text boxes; sent again
+    from there, as form fields rather than files, they are still within the limits."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    padding = "".join(f"# note {n:06d} {'x' * 80}\n" for n in range(8_000))  # 740 KB
+    article = ARTICLE + "\n" + "More of the article. " * 40_000  # 840 KB
+    response = teacher.post(
+        "/teach/banks/upload",
+        {"text": padding + TINY_BANK.replace("title:", "titel:", 1), "article_text": article},
+    )
+    assert response.status_code == 422, response.status_code
+    assert "unknown key &#39;titel&#39;, did you mean &#39;title&#39;?" in response.get_data(
+        as_text=True
+    )
+
+
 def test_upload_without_its_article_says_the_article_is_missing(app, make_browser, create_user):
     teacher, _ = teacher_browser(make_browser, create_user)
     response = upload(teacher, TINY_BANK, article=None)
