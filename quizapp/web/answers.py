@@ -39,13 +39,19 @@ def answer_from_form(question: Any, form: MultiDict[str, str]) -> Any | None:
     raise InvalidAnswer("This kind of question cannot be answered here.")
 
 
+def _rank(value: str) -> int | None:
+    """A position as the form sends it ("2"), or None for anything else."""
+    return int(value) if value.isdecimal() and len(value) <= 3 else None
+
+
 def _order_from_ranks(question: Any, form: MultiDict[str, str]) -> list[str] | None:
     ranks: dict[str, int] = {}
     for item_id in question.item_ids().values():
         value = form.get(f"rank-{item_id}", "")
-        if not value.isdigit():
+        rank = _rank(value)
+        if rank is None:
             return None if not ranks and not value else _bad_ranks()
-        ranks[item_id] = int(value)
+        ranks[item_id] = rank
     if sorted(ranks.values()) != list(range(1, len(ranks) + 1)):
         _bad_ranks()
     return sorted(ranks, key=ranks.__getitem__)
@@ -91,5 +97,5 @@ def typed_values(question: Any, form: MultiDict[str, str]) -> dict[str, Any]:
             )
         elif key.startswith(("pair-", "rank-", "gap-")):
             value = form.get(key)
-            values[key] = int(value) if key.startswith("rank-") and value.isdigit() else value
+            values[key] = _rank(value) if key.startswith("rank-") else value
     return values

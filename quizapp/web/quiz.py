@@ -8,6 +8,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -23,7 +24,7 @@ from quizapp.models import Attempt, utcnow
 from quizapp.services import attempts as service
 from quizapp.services.catalog import quiz_question_count
 from quizapp.services.content import question_of, quiz_of
-from quizapp.services.errors import Forbidden, UserError
+from quizapp.services.errors import Forbidden, InvalidAnswer, UserError
 from quizapp.web import login_manager
 from quizapp.web.answers import answer_from_form, form_values, typed_values
 from quizapp.web.forms import ActionForm
@@ -98,7 +99,7 @@ def question(attempt_id: int, number: int):
     if service.expire_if_due(db_session, attempt, now):
         db_session.commit()
     if attempt.is_submitted:
-        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+        return _to_result(attempt)
     version = service.version_at(db_session, attempt, number - 1)
     question = question_of(version)
     settings = quiz_of(attempt.quiz)
@@ -115,33 +116,32 @@ def question(attempt_id: int, number: int):
         action = request.form.get("action", "save")
         if action not in ("save", "next", "prev", "finish", "check"):
             abort(400)
-        raw = answer_from_form(question, request.form) if not (immediate and response) else None
-        if action == "check" and raw is None and response is None:
-            error = "Give an answer before checking it."
+        try:
+            raw = None if immediate and response else answer_from_form(question, request.form)
+            if action == "check" and raw is None and response is None:
+                raise InvalidAnswer("Give an answer before checking it.")
+            if raw is not None:
+                response = service.save_answer(
+                    db_session, attempt, version.id, raw, now, immediate_feedback=immediate
+                )
+            attempt.current_index = number - 1
+            db_session.commit()
+        except UserError as exc:
+            db_session.rollback()
+            if exc.status == 409 and attempt.is_submitted:
+                return _to_result(attempt)
+            if exc.status != 422:
+                raise
+            error = exc.message
+            typed = typed_values(question, request.form)
         else:
-            try:
-                if raw is not None:
-                    response = service.save_answer(
-                        db_session, attempt, version.id, raw, now, immediate_feedback=immediate
-                    )
-                attempt.current_index = number - 1
-                db_session.commit()
-            except UserError as exc:
-                db_session.rollback()
-                if exc.status == 409 and attempt.is_submitted:
-                    return redirect(url_for("quiz.result", attempt_id=attempt.id))
-                if exc.status != 422:
-                    raise
-                error = exc.message
-                typed = typed_values(question, request.form)
-            else:
-                if immediate and raw is not None:
-                    # A new answer under immediate feedback: show its feedback before moving on.
-                    return redirect(question_url(attempt, number))
-                target = {"next": number + 1, "prev": number - 1}.get(action, number)
-                if action == "finish" or target > len(attempt.question_order):
-                    return redirect(url_for("quiz.finish", attempt_id=attempt.id))
-                return redirect(question_url(attempt, max(1, target)))
+            if immediate and raw is not None:
+                # A new answer under immediate feedback: show its feedback before moving on.
+                return redirect(question_url(attempt, number))
+            target = {"next": number + 1, "prev": number - 1}.get(action, number)
+            if action == "finish" or target > len(attempt.question_order):
+                return redirect(url_for("quiz.finish", attempt_id=attempt.id))
+            return redirect(question_url(attempt, max(1, target)))
     else:
         if attempt.current_index != number - 1:
             attempt.current_index = number - 1
@@ -181,6 +181,17 @@ def question(attempt_id: int, number: int):
     )
 
 
+def _to_result(attempt: Attempt) -> Any:
+    """The result of an attempt that has ended; a form sent to it was not saved, and says so."""
+    if request.method == "POST":
+        flash(
+            "This attempt had already ended (its time was up, or it was submitted in another"
+            " tab or on another device), so the answer you sent was not saved.",
+            "error",
+        )
+    return redirect(url_for("quiz.result", attempt_id=attempt.id))
+
+
 @bp.route("/attempt/<int:attempt_id>/<int:number>/autosave", methods=["POST"])
 def autosave(attempt_id: int, number: int):
     """Saves the answer as it is typed or clicked, so nothing is lost between pages."""
@@ -193,10 +204,10 @@ def autosave(attempt_id: int, number: int):
     now = utcnow()
     if service.expire_if_due(db_session, attempt, now):
         db_session.commit()
-    raw = answer_from_form(question, request.form)
-    if raw is None and not attempt.is_submitted:
-        return jsonify(saved=False, message="Nothing to save yet."), 200
     try:
+        raw = answer_from_form(question, request.form)
+        if raw is None and not attempt.is_submitted:
+            return jsonify(saved=False, message="Nothing to save yet."), 200
         service.save_answer(db_session, attempt, version.id, raw, now)
         db_session.commit()
     except UserError as exc:

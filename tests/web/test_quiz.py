@@ -138,6 +138,8 @@ def test_answers_after_submission_change_nothing(app, browser):
     before = attempt_state(app, attempt).points
     late = answer(browser, attempt, 2, correct_form(questions[1]))
     assert late.status_code == 302 and late.headers["Location"].endswith("/result")
+    result = browser.get(late.headers["Location"]).get_data(as_text=True)
+    assert "This attempt had already ended" in result and "was not saved" in result
     autosave = browser.post(f"/attempt/{attempt}/2/autosave", correct_form(questions[1]))
     assert autosave.status_code == 409
     assert "already been submitted" in autosave.get_json()["message"]
@@ -150,6 +152,30 @@ def test_a_choice_that_is_not_in_the_question_is_refused_and_nothing_is_saved(ap
     response = answer(browser, attempt, 1, {"answer": "deadbeef"})
     assert response.status_code == 422
     assert "not part of this question" in response.get_data(as_text=True)
+    assert responses_count(app, attempt) == 0
+
+
+def test_bad_ranks_of_an_order_question_are_asked_again_on_its_page(app, browser):
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    number, question = next(
+        (n, q) for n, q in enumerate(questions_of(app, attempt), start=1) if q.type == "order"
+    )
+    ids = list(question.item_ids().values())
+    rest = [str(rank) for rank in range(2, len(ids) + 1)]
+    for first in ("1", "²", "9" * 5000):  # only one given; a superscript; a huge number
+        for ranks in ([first] + [""] * len(rest), [first, *rest[:-1], "2"]):
+            fields = {f"rank-{item}": rank for item, rank in zip(ids, ranks, strict=True)}
+            for action in ("next", "prev"):
+                response = answer(browser, attempt, number, fields, action)
+                html = response.get_data(as_text=True)
+                assert response.status_code == 422, (ranks, action)
+                assert "Give every item a different position" in html
+                assert f'name="rank-{ids[0]}"' in html  # the question's page, not an error page
+            kept = f'<option value="{ranks[1]}" selected>' if ranks[1] else None
+            assert kept is None or kept in html
+            saved = browser.post(f"/attempt/{attempt}/{number}/autosave", fields)
+            assert saved.status_code == 422
+            assert "Give every item a different position" in saved.get_json()["message"]
     assert responses_count(app, attempt) == 0
 
 
@@ -234,6 +260,8 @@ def test_time_limit_is_enforced_on_the_server(app, browser, create_user):
         )
     late = answer(browser, attempt, 2, correct_form(questions[1]))
     assert late.status_code == 302 and late.headers["Location"].endswith("/result")
+    result = browser.get(late.headers["Location"]).get_data(as_text=True)
+    assert "This attempt had already ended" in result and "was not saved" in result
     state = attempt_state(app, attempt)
     assert state.is_submitted and state.auto_submitted
     assert state.points == 1  # the answer saved before the deadline counts, the late one not
