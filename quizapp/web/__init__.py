@@ -6,10 +6,12 @@ import time
 from typing import Any
 
 from flask import Flask, render_template, request
+from flask import Request as FlaskRequest
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.exceptions import HTTPException
 
 from quizapp import db
@@ -70,7 +72,23 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
+class FieldsWithoutNul(ImmutableMultiDict):
+    """Form fields and query arguments with any NUL character taken out: a browser never
+    types one, and PostgreSQL cannot store one in text."""
+
+    def __init__(self, mapping: Any = None) -> None:
+        super().__init__(
+            (key, value.replace("\x00", "") if isinstance(value, str) else value)
+            for key, value in iter_multi_items(mapping or ())
+        )
+
+
+class Request(FlaskRequest):
+    parameter_storage_class = FieldsWithoutNul
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = Request
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -254,3 +254,18 @@ def test_a_limited_form_says_how_long_to_wait():
     assert wait_before_retry(limit_ending_in(61)) == "Try again in a minute."
     assert wait_before_retry(limit_ending_in(5)) == "Try again in a minute."
     assert wait_before_retry(limit_ending_in(50 * 60 + 1)) == "Try again in 50 minutes."
+
+
+def test_a_nul_character_sent_in_a_form_is_dropped(app, browser):
+    """No keyboard types one; PostgreSQL refuses one in text (this test runs there too)."""
+    form = {"display_name": "Ann\x00ie", "password": PASSWORD, "confirm": PASSWORD}
+    signup = browser.post("/signup", {**form, "username": "nul\x00user", "role": "student"})
+    assert signup.status_code == 302, signup.get_data(as_text=True)
+    with session_scope(app) as session:
+        user = session.scalar(select(User).where(User.username == "nuluser"))
+        assert user is not None and user.display_name == "Annie"
+    browser.post("/logout")
+    login = browser.post("/login", {"username": "nul\x00user\x00", "password": PASSWORD})
+    assert login.status_code == 302
+    joined = browser.post("/classes/join", {"code": "ZZZ\x00ZZZ"})
+    assert "No open class has that join code" in joined.get_data(as_text=True)

@@ -1,5 +1,6 @@
-"""The app on PostgreSQL: migrations, bank import and a whole quiz, as on SQLite; and two
-starts of a quiz at the same moment, since PostgreSQL locks rows where SQLite locks the file."""
+"""The app on PostgreSQL: migrations, bank import and a whole quiz, as on SQLite; two starts
+of a quiz at the same moment, since PostgreSQL locks rows where SQLite locks the file; and
+text with a NUL character, which PostgreSQL cannot store."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from tests.web.helpers import (
     questions_of,
     quiz_id,
     start,
+)
+from tests.web.test_accounts import (  # noqa: F401  (collected again here, on PostgreSQL)
+    test_a_nul_character_sent_in_a_form_is_dropped,
 )
 from tests.web.test_quiz import (  # noqa: F401  (collected again here, on PostgreSQL)
     test_two_starts_sent_at_once_share_one_attempt,
