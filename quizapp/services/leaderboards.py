@@ -204,11 +204,15 @@ def _quizzes_query() -> Select[Any]:
     )
 
 
-def get_quiz(session: Session, quiz_id: int) -> QuizRecord:
-    quiz = session.get(QuizRecord, quiz_id)
-    if quiz is None:
-        raise NotFound("There is no such quiz.")
-    return quiz
+def board_quiz(session: Session, class_id: int, quiz_id: int) -> QuizChoice:
+    """A quiz with a board in this class (see `quizzes_of`); any other is not found, so that
+    a board's address does not show the titles of other teachers' quizzes."""
+    row = session.execute(
+        _quizzes_query().where(QuizRecord.id == quiz_id), {"class_id": class_id}
+    ).first()
+    if row is None:
+        raise NotFound("This class has no board for that quiz.")
+    return QuizChoice(*row)
 
 
 # Periods and time zones

@@ -71,7 +71,7 @@ def _board_args() -> tuple[int | None, str]:
     """The quiz id (None for overall) and the period asked for; an unknown one is a 404."""
     board = request.args.get("board", OVERALL)
     period = request.args.get("period", DEFAULT_PERIOD)
-    if period not in PERIODS or not (board == OVERALL or board.isdigit()):
+    if period not in PERIODS or not (board == OVERALL or board.isdecimal() and len(board) < 19):
         abort(404)
     return (None if board == OVERALL else int(board)), period
 
@@ -91,7 +91,7 @@ def _standings(session: Session, classroom: Classroom, quiz_id: int | None, peri
 
 def _board_context(session: Session, classroom: Classroom) -> dict[str, Any]:
     quiz_id, period = _board_args()
-    quiz = leaderboards.get_quiz(session, quiz_id) if quiz_id is not None else None
+    quiz = leaderboards.board_quiz(session, classroom.id, quiz_id) if quiz_id is not None else None
     board = _standings(session, classroom, quiz_id, period)
     since = None
     if board.since is not None:

@@ -611,6 +611,8 @@ def test_unknown_classes_quizzes_and_periods_are_not_found(app, two_classes, mak
     assert teacher.get(f"/board/{two_classes}?period=month").status_code == 404
     assert teacher.get(f"/board/{two_classes}?board=999999").status_code == 404
     assert teacher.get(f"/board/{two_classes}?board=first").status_code == 404
+    assert teacher.get(f"/board/{two_classes}?board=²").status_code == 404
+    assert teacher.get(f"/board/{two_classes}?board={'9' * 30}").status_code == 404
 
 
 def test_the_board_picker_lists_the_quizzes_of_the_class(app, create_user, quizzes, make_browser):
@@ -623,4 +625,8 @@ def test_the_board_picker_lists_the_quizzes_of_the_class(app, create_user, quizz
     html = login(make_browser, "ann").get(f"/board/{class_id}").get_data(as_text=True)
     assert f'<option value="{key_facts}">Key facts</option>' in html
     assert f'value="{numbers}"' not in html
+    # Nor does its address show a quiz the class has no board for (its title, say).
+    student = login(make_browser, "ann")
+    assert student.get(f"/board/{class_id}?board={numbers}").status_code == 404
+    assert student.get(f"/board/{class_id}?board={key_facts}").status_code == 200
     assert 'aria-current="page">All time<' in html
