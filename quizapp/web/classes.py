@@ -18,7 +18,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from quizapp import db
 from quizapp.models import Classroom, utcnow
@@ -34,6 +34,7 @@ JOIN_LIMIT = "10 per minute; 30 per hour"
 """Wrong join codes allowed for one account: enough for typos, too few to guess codes."""
 
 DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
 class ClassForm(FlaskForm):
@@ -50,20 +51,26 @@ class RenameForm(FlaskForm):
     )
 
 
+def plausible_year(_form: FlaskForm, field: DateTimeLocalField) -> None:
+    """A typo such as 20255 or 0202 is caught here, not stored (or overflowing in UTC)."""
+    if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(f"Give a date between the years {FIRST_YEAR} and {LAST_YEAR}.")
+
+
 class AssignForm(FlaskForm):
     quiz = SelectField("Quiz", coerce=int, validators=[InputRequired()])
     opens_at = DateTimeLocalField(
         "Opens (optional)",
         format=DATETIME_LOCAL,
         tz=user_zone,
-        validators=[Optional()],
+        validators=[Optional(), plausible_year],
         description="Attempts from this moment count; before it the quiz is practice.",
     )
     due_at = DateTimeLocalField(
         "Due (optional)",
         format=DATETIME_LOCAL,
         tz=user_zone,
-        validators=[Optional()],
+        validators=[Optional(), plausible_year],
         description="Attempts after this moment are marked late.",
     )
 

@@ -425,6 +425,24 @@ def test_assignment_dates_are_read_in_the_teachers_time_zone_and_stored_in_utc(
     assert assign(teacher, class_id, 999999).status_code == 422  # not a choice
 
 
+def test_an_assignment_date_far_from_now_is_refused_as_a_typo(app, make_browser, create_user):
+    teacher, teacher_id = teacher_browser(make_browser, create_user)
+    with session_scope(app) as session:
+        session.get(User, teacher_id).timezone = "Etc/GMT+12"  # 9999-12-31 would overflow UTC
+    class_id = new_class(teacher)
+    quiz = quiz_id(app, LIBRARY_BANK, "key-facts")
+    for opens, due in [
+        ("", "9999-12-31T23:59"),
+        ("0001-01-01T00:00", ""),
+        ("", "1999-12-31T23:59"),
+    ]:
+        refused = assign(teacher, class_id, quiz, opens, due)
+        assert refused.status_code == 422
+        assert "Give a date between the years 2000 and 2999." in refused.get_data(as_text=True)
+    with session_scope(app) as session:
+        assert session.scalar(select(func.count(Assignment.id))) == 0
+
+
 def test_students_see_their_assignments_with_status_and_score(app, make_browser, create_user):
     teacher, _ = teacher_browser(make_browser, create_user)
     uploaded_tiny_bank(app, teacher)
