@@ -18,6 +18,7 @@ from quizapp import db
 from quizapp.models import User
 from quizapp.rendering import markdown, markdown_inline
 from quizapp.services.errors import UserError
+from quizapp.web.forms import StorableIntegerConverter
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
@@ -89,6 +90,7 @@ class Request(FlaskRequest):
 
 def init_app(app: Flask) -> None:
     app.request_class = Request
+    app.url_map.converters["int"] = StorableIntegerConverter
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

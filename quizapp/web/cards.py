@@ -24,6 +24,7 @@ from quizapp.core.scheduling import local_day
 from quizapp.models import CardRecord, User, utcnow
 from quizapp.services import cards as service
 from quizapp.services.errors import Conflict
+from quizapp.web.forms import STORABLE, storable_integer
 
 bp = Blueprint("cards", __name__, url_prefix="/cards")
 
@@ -72,10 +73,10 @@ class NewCardsForm(FlaskForm):
 
 class RatingForm(FlaskForm):
     rating = IntegerField(validators=[InputRequired(), AnyOf([1, 2, 3, 4])])
-    revision = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    revision = IntegerField(widget=HiddenInput(), validators=[InputRequired(), STORABLE])
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), STORABLE])
     tag = StringField(widget=HiddenInput(), validators=[Optional()])
-    shown = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    shown = IntegerField(widget=HiddenInput(), validators=[Optional(), STORABLE])
 
 
 def learner() -> User:
@@ -192,10 +193,10 @@ def review(bank_id: int):
     keys = service.keys_with_tag(service.faces(session, deck), tag) if tag else None
     if service.open_deck(session, user, deck, now):
         session.commit()
-    card_id = request.args.get("card", type=int)
+    card_id = request.args.get("card", type=storable_integer)
     if card_id is not None:
         card = service.get_card(session, user, card_id, deck)
-        shown = request.args.get("revision", type=int)
+        shown = request.args.get("revision", type=storable_integer)
         if shown is not None and shown != card.revision:
             return _conflict(deck, tag)
     else:
@@ -207,7 +208,7 @@ def review(bank_id: int):
     face = service.current_face(session, deck, card)
     total, by_tag = service.counts(session, user, deck, now, {tag: keys} if tag else None)
     reveal = request.args.get("reveal") == "1"
-    shown = request.args.get("shown", type=int) or service.moment_ms(now)
+    shown = request.args.get("shown", type=storable_integer) or service.moment_ms(now)
     return render_template(
         "cards/review.html",
         deck=deck,

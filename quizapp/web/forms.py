@@ -1,6 +1,33 @@
-"""Forms shared by several pages."""
+"""Forms shared by several pages, and the range of the integers they send."""
+
+from typing import Any
 
 from flask_wtf import FlaskForm
+from werkzeug.routing import IntegerConverter, Map
+from wtforms.validators import NumberRange
+
+MAX_INTEGER = 2**63 - 1
+"""The largest value an integer column holds: a larger id or count sent is not one."""
+
+STORABLE = NumberRange(min=0, max=MAX_INTEGER)
+"""For an IntegerField that carries an id, a revision or a time in ms."""
+
+
+def storable_integer(text: str) -> int:
+    """For `request.args.get(name, type=storable_integer)`: one that is out of range is
+    ignored, as one that is not a number is."""
+    value = int(text)
+    if not 0 <= value <= MAX_INTEGER:
+        raise ValueError(text)
+    return value
+
+
+class StorableIntegerConverter(IntegerConverter):
+    """`<int:…>` in routes: a number too large for an id is a page not found."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_INTEGER)
+        super().__init__(map, *args, **kwargs)
 
 
 class ActionForm(FlaskForm):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from quizapp.db import session_scope
 from quizapp.models import (
@@ -222,3 +223,38 @@ def test_route_is_authorized_for_each_role(app, world, endpoint, method):
             response = browser.post(url, dict(world.ids["payloads"].get(endpoint, {})))
         seen[role] = outcome(response)
     assert seen == RULES[(endpoint, method)]
+
+
+TOO_LARGE = 10**30
+"""Larger than any id an integer column can hold."""
+
+
+def test_a_number_too_large_for_an_id_is_not_found_on_every_route(app, world):
+    for rule in app.url_map.iter_rules():
+        converters = rule._converters.items()
+        numbers = {name for name, kind in converters if isinstance(kind, IntegerConverter)}
+        if not numbers:
+            continue
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(
+                rule.endpoint,
+                **{
+                    name: TOO_LARGE if name in numbers else world.ids[name]
+                    for name in rule.arguments
+                },
+            )
+        for role in ("student", "teacher"):
+            browser = world.browsers[role]
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                response = browser.get(url) if method == "GET" else browser.post(url, {})
+                assert response.status_code == 404, (url, method, role, response.status_code)
+
+
+def test_ids_too_large_in_a_form_or_query_are_refused_not_a_server_error(app, world):
+    browser, bank, card = world.browsers["student"], world.ids["bank_id"], world.ids["card_id"]
+    rating = {**world.ids["payloads"]["cards.rate"], "version": str(TOO_LARGE)}
+    assert browser.post(f"/cards/{bank}/review/{card}", rating).status_code == 400
+    for query in (f"card={TOO_LARGE}", f"card={card}&revision={TOO_LARGE}", f"shown={TOO_LARGE}"):
+        assert browser.get(f"/cards/{bank}/review?{query}").status_code == 200, query
