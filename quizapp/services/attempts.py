@@ -386,6 +386,43 @@ def review(session: Session, attempt: Attempt) -> list[ReviewItem]:
 GUEST_ATTEMPTS_KEPT = dt.timedelta(days=1)
 
 
+def adopt_guest_attempts(session: Session, user: User, guest_token: str) -> int:
+    """Give the attempts made as a guest in this browser to the account just logged in to:
+    an open one carries on as the learner's, and a submitted one counts as theirs, its
+    missed questions becoming due as flashcards. Left to the guest (and purged with the
+    guest's) are an open attempt at a quiz where the account has one open already, and any
+    attempt at a quiz that now limits attempts. Returns how many were given."""
+    guest_attempts = session.scalars(
+        select(Attempt).where(Attempt.user_id.is_(None), Attempt.guest_token == guest_token)
+    ).all()
+    if not guest_attempts:
+        return 0
+    open_quizzes = set(
+        session.scalars(
+            select(Attempt.quiz_id).where(
+                Attempt.user_id == user.id, Attempt.submitted_at.is_(None)
+            )
+        )
+    )
+    adopted = [
+        attempt
+        for attempt in guest_attempts
+        if quiz_of(attempt.quiz).attempts is None
+        and (attempt.is_submitted or attempt.quiz_id not in open_quizzes)
+    ]
+    for attempt in adopted:
+        attempt.user_id, attempt.guest_token = user.id, None
+    session.flush()
+    from quizapp.services.cards import schedule_missed
+
+    for attempt in adopted:
+        if attempt.is_submitted:
+            schedule_missed(session, attempt)
+    if any(attempt.is_submitted for attempt in adopted):
+        leaderboards.standings_changed(session)
+    return len(adopted)
+
+
 def purge_guest_attempts(session: Session, now: dt.datetime) -> int:
     """Delete guests' attempts older than a day: a guest's result lives only for their visit."""
     old = select(Attempt.id).where(

@@ -25,7 +25,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Regexp
 
 from quizapp import db
 from quizapp.models import User, utcnow
-from quizapp.services import accounts, cards
+from quizapp.services import accounts, attempts, cards
 from quizapp.services.errors import Conflict
 from quizapp.web import failed, limiter, wait_before_retry
 from quizapp.web.forms import ActionForm
@@ -102,8 +102,9 @@ def signup():
         else:
             if form.timezone.data in cards.time_zones():
                 cards.update_settings(session, user, timezone=form.timezone.data)
+            kept = _keep_guest_work(user)
             session.commit()
-            _start_session(user)
+            _start_session(user, kept)
             flash(f"Welcome, {user.display_name}! Your account is ready.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/signup.html", form=form)
@@ -144,17 +145,26 @@ def login():
             form.password.errors = ["Unknown username or wrong password."]
         else:
             accounts.touch(user, utcnow())
+            kept = _keep_guest_work(user)
             session.commit()
-            _start_session(user)
+            _start_session(user, kept)
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/login.html", form=form)
 
 
-def _start_session(user: User) -> None:
+def _keep_guest_work(user: User) -> bool:
+    """What the visitor did as a guest before logging in (a quiz begun, results) is theirs."""
+    token = browser_session.get("guest_token")
+    return bool(token and attempts.adopt_guest_attempts(db.session(), user, token))
+
+
+def _start_session(user: User, kept_guest_work: bool) -> None:
     """Sign the user in on a fresh session: nothing of the session before (its CSRF token,
     a guest's token) carries over."""
     browser_session.clear()
     login_user(user)
+    if kept_guest_work:
+        flash("What you did as a guest is now kept on your account.", "success")
 
 
 @bp.route("/logout", methods=["POST"])

@@ -20,7 +20,7 @@ from quizapp.core.bank.schema import QUESTION_TYPES, Bank
 from quizapp.core.quizzes import selected_ids
 from quizapp.paths import questions_dir
 from tests.browser.conftest import screenshot, signup
-from tests.conftest import ALL_TYPES_BANK
+from tests.conftest import ALL_TYPES_BANK, PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -411,7 +411,7 @@ def test_ambiguous_date_is_refused_and_the_text_kept(live_server: str, page: Pag
     expect(field).to_have_value("12 October")
 
 
-def test_guest_takes_a_quiz_and_is_offered_an_account(live_server: str, page: Page) -> None:
+def test_guest_takes_a_quiz_and_signs_up_to_keep_the_result(live_server: str, page: Page) -> None:
     page.goto(f"{live_server}/")
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
     open_quiz(page, live_server, "Key facts")
@@ -425,10 +425,24 @@ def test_guest_takes_a_quiz_and_is_offered_an_account(live_server: str, page: Pa
     expect(page.get_by_role("heading", level=1)).to_have_text("Your score: 100%")
     expect(page.locator(".review-item")).to_have_count(3)
     offer = page.locator(".result-summary .notice")
-    expect(offer).to_contain_text("This result is not kept.")
+    expect(offer).to_contain_text("This result is kept only for a day.")
     screenshot(page, "result-guest")
+    result_url = page.url
     offer.get_by_role("link", name="Sign up").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Create your account")
+    page.get_by_label("Username").fill("guest-who-stays")
+    page.get_by_label("Display name").fill("Guest Who Stays")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    # Back at the result, now the account's.
+    page.wait_for_url(result_url)
+    kept = page.locator(".flash", has_text="What you did as a guest is now kept on your account.")
+    expect(kept).to_have_count(1)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your score: 100%")
+    expect(offer).to_have_count(0)
+    page.get_by_role("link", name="My progress").click()
+    expect(page.locator("main")).to_contain_text("Key facts")
 
 
 def test_timer_counts_down_on_a_timed_quiz(live_server: str, page: Page) -> None:

@@ -384,9 +384,36 @@ def test_immediate_feedback_on_a_match_goes_pair_by_pair(app, browser):
 def test_guest_result_is_shown_with_an_offer_to_sign_up(app, browser):
     attempt = take_all_correct(app, browser, quiz_id(app, LIBRARY_BANK, "key-facts"))
     html = browser.get(f"/attempt/{attempt}/result").get_data(as_text=True)
-    assert "This result is not kept" in html and "/signup" in html
+    assert "This result is kept only for a day." in html and "/signup" in html
     state = attempt_state(app, attempt)
     assert state.user_id is None and state.guest_token
+
+
+def test_logging_in_mid_quiz_keeps_the_guests_attempt_and_results(app, make_browser, create_user):
+    user_id, username = create_user()
+    guest = make_browser()
+    finished = take_all_correct(app, guest, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    attempt, _ = start(guest, quiz_id(app, LIBRARY_BANK, "all-types"))
+    answer(guest, attempt, 1, correct_form(questions_of(app, attempt)[0]))
+    # The account has its own attempt open at another quiz the guest also began.
+    numbers = quiz_id(app, LIBRARY_BANK, "numbers-and-dates")
+    account = make_browser()
+    account.login(username)
+    own, _ = start(account, numbers)
+    left, _ = start(guest, numbers)
+
+    logged_in = guest.login(username)
+    assert "What you did as a guest is now kept" in guest.get(
+        logged_in.headers["Location"]
+    ).get_data(as_text=True)
+    resumed = guest.get(f"/attempt/{attempt}/2")
+    assert resumed.status_code == 200
+    assert attempt_state(app, attempt).user_id == user_id
+    assert attempt_state(app, finished).user_id == user_id
+    assert "Key facts" in guest.get("/progress").get_data(as_text=True)
+    assert attempt_state(app, own).user_id == user_id
+    assert attempt_state(app, left).user_id is None  # the account's open attempt carries on
+    assert start(guest, numbers)[0] == own
 
 
 def test_no_correct_answer_leaks_before_a_question_is_answered(app, browser, create_user):
