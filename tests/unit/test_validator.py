@@ -243,6 +243,29 @@ def test_values_are_taken_as_written_not_converted(old: str, new: str, problem: 
     assert problem in problems[0]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ("text: sources/library.txt", "text: ' '", "'text' in 'source' must not be empty"),
+        (
+            "date: 2025-06-15",
+            "date: 2025-06-15\n  url: 'javascript:alert(1)'",
+            "'url' in 'source' must be a web address starting with https:// or http://,"
+            " got 'javascript:alert(1)'",
+        ),
+    ],
+)
+def test_the_source_names_its_article_and_a_web_address(old: str, new: str, problem: str) -> None:
+    """An empty source.text would skip the check of every question's source."""
+    _, problems = _edited(old, new)
+    assert [text.split(": ", 1)[1] for text in problems] == [problem]
+
+
+def test_a_date_may_be_quoted_or_not() -> None:
+    assert _edited("date: 2025-06-15", "date: '2025-06-15'")[1] == []
+    assert _edited("answer: 2025-06-14", 'answer: "2025-06-14"')[1] == []
+
+
 def test_source_checks_ignore_whitespace_and_accept_part_of_a_sentence() -> None:
     _, problems = _edited(
         "source: The new reading room holds 40 seats and opens at 8 o'clock every weekday.",

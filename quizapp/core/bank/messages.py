@@ -30,6 +30,7 @@ _SINGULAR = {
     "cards": "card",
 }
 _SLUG_PATTERN = get_args(schema.Slug)[1].pattern
+_WEB_ADDRESS_PATTERN = get_args(schema.WebAddress)[1].pattern
 _UNION_EXPECTED = {
     ("single", "answer"): "the text of one choice",
     ("date", "answer"): "a date like 2025-03-05, or --03-05 for a date without a year",
@@ -261,6 +262,8 @@ def _requirement(kind: str, ctx: dict[str, Any], value: Any, path: DataPath) -> 
             )
         if path == ("language",):
             return f"must be a language code like 'en' or 'pt-BR', {_got(value)}"
+        if pattern == _WEB_ADDRESS_PATTERN:
+            return f"must be a web address starting with https:// or http://, {_got(value)}"
         return f"must match the pattern {pattern}, {_got(value)}"
     if kind == "too_short":
         minimum = ctx.get("min_length")

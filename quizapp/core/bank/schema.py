@@ -20,6 +20,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.types import Strict as StrictMode
 
 Slug = Annotated[
     str,
@@ -30,12 +31,17 @@ Tag = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", min_length=1, max_length=40)
 ]
 Difficulty = Literal["easy", "medium", "hard"]
+WebAddress = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+Date = Annotated[dt.date, StrictMode(False)]
+"""A date as YAML reads it (2025-06-14) or quoted ("2025-06-14"): both are how people write
+one. Other values are taken as written (see `Strict`)."""
 
 CLOZE_GAP = re.compile(r"\{\{(.*?)\}\}")
 
 
 class Strict(BaseModel):
-    """Unknown keys are errors: a typo must never be silently ignored."""
+    """Unknown keys are errors: a typo must never be silently ignored. Values are taken as
+    written: "12" is not a number, 1 is not true, and nan or infinity is no number at all."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
@@ -43,9 +49,9 @@ class Strict(BaseModel):
 class Source(Strict):
     title: Text
     publisher: Text | None = None
-    date: dt.date | None = None
-    url: str | None = None
-    text: str = Field(description="Path of the article's plain text, relative to the bank file.")
+    date: Date | None = None
+    url: WebAddress | None = None
+    text: Text = Field(description="Path of the article's plain text, relative to the bank file.")
 
 
 def choice_id(question_id: str, text: str) -> str:
