@@ -33,7 +33,14 @@ from quizapp import db
 from quizapp.core.scoring import OVERALL_FORMULA, TIE_BREAK_RULE, TOP_RANKS
 from quizapp.models import Classroom, utcnow
 from quizapp.services import classes, leaderboards
-from quizapp.services.leaderboards import NO_FINISH, OVERALL, PERIODS, Board, Standing
+from quizapp.services.leaderboards import (
+    NO_FINISH,
+    OVERALL,
+    PERIODS,
+    Board,
+    QuizChoice,
+    Standing,
+)
 from quizapp.web.forms import ActionForm
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -89,9 +96,15 @@ def _standings(session: Session, classroom: Classroom, quiz_id: int | None, peri
     )
 
 
-def _board_context(session: Session, classroom: Classroom) -> dict[str, Any]:
+def _board_context(
+    session: Session, classroom: Classroom, quizzes: list[QuizChoice] | None = None
+) -> dict[str, Any]:
+    """`quizzes`: the class's quizzes with a board, if the caller has them already."""
     quiz_id, period = _board_args()
-    quiz = leaderboards.board_quiz(session, classroom.id, quiz_id) if quiz_id is not None else None
+    quiz = None
+    if quiz_id is not None:
+        quizzes = leaderboards.quizzes_of(session, classroom.id) if quizzes is None else quizzes
+        quiz = leaderboards.board_quiz(quizzes, quiz_id)
     board = _standings(session, classroom, quiz_id, period)
     since = None
     if board.since is not None:
@@ -126,7 +139,8 @@ def _finish_text(board: Board) -> Callable[[Standing], str]:
 def show(class_id: int):
     session = db.session()
     classroom, viewer_id = leaderboards.class_for_viewer(session, class_id, current_user)
-    context = _board_context(session, classroom)
+    quizzes = leaderboards.quizzes_of(session, classroom.id)
+    context = _board_context(session, classroom, quizzes)
     board: Board = context["board"]
     is_teacher = viewer_id is None
     rows = board.visible_to(viewer_id, classroom.leaderboard_mode)
@@ -137,8 +151,7 @@ def show(class_id: int):
 
     picker = PickerForm(data={"board": context["board_arg"]})
     picker.board.choices = [SelectChoice(OVERALL, "Overall points")] + [
-        SelectChoice(str(quiz.id), quiz.title, optgroup=quiz.bank_title)
-        for quiz in leaderboards.quizzes_of(session, classroom.id)
+        SelectChoice(str(quiz.id), quiz.title, optgroup=quiz.bank_title) for quiz in quizzes
     ]
     screen_url = None
     if is_teacher and classroom.screen_token:

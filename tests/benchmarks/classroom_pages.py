@@ -697,8 +697,7 @@ def overall_board(session: Session, teacher: User, class_id: int, quiz_id: int) 
 
 def quiz_board(session: Session, teacher: User, class_id: int, quiz_id: int) -> Any:
     classroom, _viewer = leaderboards.class_for_viewer(session, class_id, teacher)
-    leaderboards.board_quiz(session, class_id, quiz_id)
-    leaderboards.quizzes_of(session, class_id)
+    leaderboards.board_quiz(leaderboards.quizzes_of(session, class_id), quiz_id)
     return leaderboards.standings(session, classroom, quiz_id, "all", utcnow(), cache_seconds=0)
 
 
