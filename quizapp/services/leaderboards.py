@@ -306,7 +306,8 @@ def _dialect(session: Session) -> str:
 
 def _best_attempts(dialect: str, *, one_quiz: bool, since: bool):
     """Submitted, non-preview attempts of the class's active students, numbered per student
-    and quiz from the best: most points, then shortest, then earliest finished (`place` 1).
+    and quiz from the best: highest score in percent (the quiz's maximum may change with a
+    new version of its bank), then shortest, then earliest finished (`place` 1).
 
     Parameters: `class_id`, and `quiz_id` and `since` when asked for.
     The students are an IN subquery rather than a join, so that SQLite reads the class's
@@ -315,7 +316,7 @@ def _best_attempts(dialect: str, *, one_quiz: bool, since: bool):
     seconds = _seconds(dialect, Attempt.started_at, Attempt.submitted_at)
     place = func.row_number().over(
         partition_by=(Attempt.user_id, Attempt.quiz_id),
-        order_by=(Attempt.points.desc(), seconds, Attempt.submitted_at, Attempt.id),
+        order_by=(Attempt.percentage.desc(), seconds, Attempt.submitted_at, Attempt.id),
     )
     students = select(Membership.student_id).where(
         Membership.class_id == bindparam("class_id"), Membership.removed_at.is_(None)
@@ -394,7 +395,7 @@ def _per_quiz(
     details = {}
     entries = []
     for user_id, name, points, percentage, seconds, finished in rows:
-        entries.append(Entry(user_id, name, float(points), _ms(seconds), finished))
+        entries.append(Entry(user_id, name, float(percentage), _ms(seconds), finished))
         details[user_id] = {"quiz_points": float(points), "quizzes": 1, "percentage": percentage}
     return _standings(entries, details)
 

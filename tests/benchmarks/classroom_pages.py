@@ -593,7 +593,7 @@ BEST_ATTEMPTS = f"""
     SELECT a.user_id, a.points, a.percentage, a.submitted_at, {SECONDS} AS seconds,
            row_number() OVER (
                PARTITION BY a.user_id, a.quiz_id
-               ORDER BY a.points DESC, {SECONDS}, a.submitted_at, a.id
+               ORDER BY a.percentage DESC, {SECONDS}, a.submitted_at, a.id
            ) AS place
     FROM memberships m CROSS JOIN attempts a ON a.user_id = m.student_id
     WHERE m.class_id = :class_id AND m.removed_at IS NULL
@@ -620,7 +620,7 @@ GROUP BY u.id, u.timezone, strftime('%Y-%m-%d %H', l.reviewed_at)""",
 BARE_QUIZ = (
     f"""
 SELECT u.id, u.display_name, b.points, b.percentage, b.seconds, b.submitted_at,
-       rank() OVER (ORDER BY round(b.points, 6) DESC, round(b.seconds, 3), b.submitted_at)
+       rank() OVER (ORDER BY round(b.percentage, 6) DESC, round(b.seconds, 3), b.submitted_at)
 FROM ({BEST_ATTEMPTS} AND a.quiz_id = :quiz_id) b JOIN users u ON u.id = b.user_id
 WHERE b.place = 1""",
 )
@@ -877,7 +877,7 @@ def check_numbers(raw: Any, view: ClassView) -> None:
     assert all(close(got[k][0], v[0]) and got[k][1:] == v[1:] for k, v in expected.items())
 
     board, (rows,) = results["leaderboard, one quiz"]
-    expected = {row[0]: (row[2], row[6]) for row in rows}
+    expected = {row[0]: (row[3], row[6]) for row in rows}
     got = {row.learner_id: (row.score, row.rank) for row in board.rows}
     assert expected.keys() == got.keys(), "quiz board: other students"
     assert all(close(got[k][0], v[0]) and got[k][1] == v[1] for k, v in expected.items())

@@ -198,16 +198,16 @@ def tie_break_class(app: Flask, create_user, quizzes) -> tuple[int, int]:
 def test_ties_are_broken_by_score_then_time_then_finish(app, create_user, quizzes):
     class_id, quiz = tie_break_class(app, create_user, quizzes)
     rows, board = standings(app, class_id, quiz)
-    assert rows == [
-        (1, "Eve", 9.0),
-        (2, "Cat", 8.0),
-        (2, "Dan", 8.0),
-        (4, "Bob", 8.0),
-        (5, "Ann", 8.0),
-        (6, "Fay", 3.0),
+    assert rows == [  # scores in percent: every attempt here is out of 10 points
+        (1, "Eve", 90.0),
+        (2, "Cat", 80.0),
+        (2, "Dan", 80.0),
+        (4, "Bob", 80.0),
+        (5, "Ann", 80.0),
+        (6, "Fay", 30.0),
     ]
     ann = next(row for row in board.rows if row.name == "Ann")
-    assert ann.time_seconds == 100.0  # her best attempt: most points, then the shortest
+    assert ann.time_seconds == 100.0  # her best attempt: highest score, then the shortest
     assert ann.finished_at == LONG_AGO
     assert ann.percentage == 80.0
 
@@ -217,12 +217,12 @@ def test_the_page_shows_the_ranking_and_states_the_rules(app, create_user, quizz
     teacher = login(make_browser, "teacher")
     html = teacher.get(f"/board/{class_id}?board={quiz}&period=all").get_data(as_text=True)
     assert table(html) == [
-        (1, "Eve", "9"),
-        (2, "Cat", "8"),
-        (2, "Dan", "8"),
-        (4, "Bob", "8"),
-        (5, "Ann", "8"),
-        (6, "Fay", "3"),
+        (1, "Eve", "90"),
+        (2, "Cat", "80"),
+        (2, "Dan", "80"),
+        (4, "Bob", "80"),
+        (5, "Ann", "80"),
+        (6, "Fay", "30"),
     ]
     assert TIE_BREAK_RULE in html
     assert "1 min 40 s" in html  # Ann's time
@@ -300,9 +300,9 @@ def test_this_week_starts_on_monday_in_the_teachers_time_zone(app, create_user, 
     add_attempt(app, bob, key_facts, 6, MONDAY - dt.timedelta(hours=12), 60)
     add_reviews(app, bob, [NOW - dt.timedelta(days=d) for d in range(5)])
 
-    assert standings(app, class_id, key_facts, "all")[0] == [(1, "Ann", 9.0), (2, "Bob", 6.0)]
+    assert standings(app, class_id, key_facts, "all")[0] == [(1, "Ann", 90.0), (2, "Bob", 60.0)]
     week, board = standings(app, class_id, key_facts, "week")
-    assert week == [(1, "Ann", 4.0)]
+    assert week == [(1, "Ann", 40.0)]
     assert board.since == MONDAY
     # Overall this week: Ann's 40% is 40 points; Bob's streak counts its days since Monday
     # only (3 days, 15 points).
@@ -311,7 +311,25 @@ def test_this_week_starts_on_monday_in_the_teachers_time_zone(app, create_user, 
     set_user(app, teacher, timezone="Pacific/Auckland")
     week, board = standings(app, class_id, key_facts, "week")
     assert board.since == dt.datetime(2025, 3, 9, 11, tzinfo=UTC)
-    assert week == [(1, "Bob", 6.0), (2, "Ann", 4.0)]
+    assert week == [(1, "Bob", 60.0), (2, "Ann", 40.0)]
+
+
+def test_the_best_attempt_has_the_highest_score_when_the_quiz_was_worth_more(
+    app, create_user, quizzes
+):
+    """A new version of the bank can change a quiz's maximum: 3 of 3 beats 7 of 9."""
+    key_facts, _ = quizzes
+    class_id = make_class(app, create_user("teacher", "teacher")[0])
+    ann, _ = create_user(name="ann")
+    bob, _ = create_user(name="bob")
+    enrol(app, class_id, ann, bob)
+    add_attempt(app, ann, key_facts, 3, LONG_AGO, 60, max_points=3)
+    add_attempt(app, ann, key_facts, 7, LONG_AGO + dt.timedelta(days=1), 60, max_points=9)
+    add_attempt(app, bob, key_facts, 8, LONG_AGO, 60, max_points=9)
+    rows, board = standings(app, class_id, key_facts)
+    assert rows == [(1, "Ann", 100.0), (2, "Bob", 88.89)]
+    assert board.own(ann).quiz_points == 3.0 and board.own(ann).finished_at == LONG_AGO
+    assert standings(app, class_id, None)[0] == [(1, "Ann", 100.0), (2, "Bob", 88.89)]
 
 
 def test_week_start_in_a_time_zone():
@@ -335,7 +353,7 @@ def test_removed_students_and_previews_are_left_out(app, create_user, quizzes, m
     add_attempt(app, gil, key_facts, 9, LONG_AGO, 60)
     add_reviews(app, gil, [NOW])
     remove(app, class_id, gil)
-    assert standings(app, class_id, key_facts)[0] == [(1, "Ann", 5.0)]
+    assert standings(app, class_id, key_facts)[0] == [(1, "Ann", 50.0)]
     assert standings(app, class_id, None)[0] == [(1, "Ann", 50.0)]  # 5 of 10 points: 50%
     html = login(make_browser, "teacher").get(f"/board/{class_id}").get_data(as_text=True)
     assert table(html) == [(1, "Ann", "50")]
