@@ -223,6 +223,30 @@ def expire_if_due(session: Session, attempt: Attempt, now: dt.datetime) -> bool:
     return True
 
 
+def expire_overdue(
+    session: Session, now: dt.datetime, *, class_id: int | None = None, user_id: int | None = None
+) -> int:
+    """Submit the timed attempts of a class's students, or of one learner, whose time ran
+    out while nobody had them open (the tab closed as the bell rang): they count from their
+    deadline in the gradebook, the boards and the statistics, not from whenever the learner
+    next opens them. Returns how many were submitted."""
+    learners = (
+        select(Membership.student_id).where(Membership.class_id == class_id)
+        if class_id is not None
+        else [user_id]
+    )
+    overdue = session.scalars(
+        select(Attempt).where(
+            Attempt.user_id.in_(learners),
+            Attempt.submitted_at.is_(None),
+            Attempt.deadline_at < now,
+        )
+    ).all()
+    for attempt in overdue:
+        expire_if_due(session, attempt, now)
+    return len(overdue)
+
+
 def versions_of(session: Session, attempt: Attempt) -> list[QuestionVersion]:
     """The attempt's question versions, in its order, in one query."""
     rows = session.scalars(

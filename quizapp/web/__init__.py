@@ -15,8 +15,9 @@ from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.exceptions import HTTPException
 
 from quizapp import db
-from quizapp.models import User
+from quizapp.models import User, utcnow
 from quizapp.rendering import markdown, markdown_inline
+from quizapp.services import attempts
 from quizapp.services.errors import UserError
 from quizapp.web.forms import StorableIntegerConverter
 
@@ -86,6 +87,14 @@ class FieldsWithoutNul(ImmutableMultiDict):
 
 class Request(FlaskRequest):
     parameter_storage_class = FieldsWithoutNul
+
+
+def settle_overdue_attempts(*, class_id: int | None = None, user_id: int | None = None) -> None:
+    """Before a page shows a class's or a learner's results: timed attempts whose time ran
+    out unattended are submitted first (`attempts.expire_overdue`)."""
+    session = db.session()
+    if attempts.expire_overdue(session, utcnow(), class_id=class_id, user_id=user_id):
+        session.commit()
 
 
 def init_app(app: Flask) -> None:

@@ -41,6 +41,7 @@ from quizapp.services.leaderboards import (
     QuizChoice,
     Standing,
 )
+from quizapp.web import settle_overdue_attempts
 from quizapp.web.forms import ActionForm
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -105,6 +106,7 @@ def _board_context(
     if quiz_id is not None:
         quizzes = leaderboards.quizzes_of(session, classroom.id) if quizzes is None else quizzes
         quiz = leaderboards.board_quiz(quizzes, quiz_id)
+    settle_overdue_attempts(class_id=classroom.id)
     board = _standings(session, classroom, quiz_id, period)
     since = None
     if board.since is not None:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from quizapp import db
 from quizapp.models import utcnow
 from quizapp.services import assignments, cards, catalog, classes, progress
+from quizapp.web import settle_overdue_attempts
 
 bp = Blueprint("main", __name__)
 
@@ -23,6 +24,7 @@ def home():
             classes.teaching(session, user) if user.is_teacher else classes.enrolled(session, user)
         )
         if not user.is_teacher:
+            settle_overdue_attempts(user_id=user.id)
             my_assignments = assignments.for_student(session, user, utcnow())
     return render_template(
         "main/home.html",
@@ -36,6 +38,7 @@ def home():
 @login_required
 def my_progress():
     session = db.session()
+    settle_overdue_attempts(user_id=current_user.id)
     attempts = progress.attempts_of(session, current_user)
     mastery, missed = progress.mastery_and_misses(session, current_user)
     return render_template(

@@ -44,6 +44,7 @@ from quizapp.services import bank_uploads, gradebook, item_analysis
 from quizapp.services.classes import class_for_teacher
 from quizapp.services.content import quiz_of
 from quizapp.services.errors import Forbidden
+from quizapp.web import settle_overdue_attempts
 from quizapp.web.forms import ActionForm
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
@@ -271,6 +272,7 @@ def preview(quiz_id: int):
 def gradebook_page(class_id: int):
     session = db.session()
     classroom = class_for_teacher(session, class_id, current_user)
+    settle_overdue_attempts(class_id=classroom.id)
     return render_template(
         "teach/gradebook.html",
         classroom=classroom,
@@ -289,6 +291,7 @@ def _csv_name(name: str) -> str:
 def gradebook_csv(class_id: int):
     session = db.session()
     classroom = class_for_teacher(session, class_id, current_user)
+    settle_overdue_attempts(class_id=classroom.id)
     book = gradebook.gradebook(session, classroom, utcnow())
     return Response(
         gradebook.csv_text(book).encode("utf-8"),
@@ -305,6 +308,7 @@ def gradebook_csv(class_id: int):
 def student(class_id: int, student_id: int):
     session = db.session()
     classroom = class_for_teacher(session, class_id, current_user)
+    settle_overdue_attempts(class_id=classroom.id)
     return render_template(
         "teach/student.html",
         classroom=classroom,
@@ -337,6 +341,7 @@ def attempt_review(class_id: int, attempt_id: int):
 def analysis(class_id: int, quiz_id: int):
     session = db.session()
     classroom = class_for_teacher(session, class_id, current_user)
+    settle_overdue_attempts(class_id=classroom.id)
     result = item_analysis.analyse(session, classroom, quiz_id)
     return render_template(
         "teach/analysis.html",

@@ -30,7 +30,7 @@ from quizapp.services import accounts, gradebook, item_analysis
 from quizapp.services import attempts as attempt_service
 from quizapp.services.content import question_of
 from tests.conftest import PASSWORD, Browser
-from tests.web.helpers import LIBRARY_BANK, quiz_id
+from tests.web.helpers import LIBRARY_BANK, correct_form, questions_of, quiz_id, start
 
 UTC = dt.UTC
 
@@ -854,6 +854,38 @@ def test_gradebook_cells_follow_each_quizs_grading_method(app, make_browser, cre
     assert re.search(
         r'<span class="score">66.7%</span>\s*</td>\s*<td[^>]*>\s*<span class="score">33.3%', html
     )
+
+
+def test_a_timed_attempt_left_open_counts_from_its_deadline_everywhere(
+    app, make_browser, create_user
+):
+    """The tab closed as the bell rang: nobody opens the attempt again, yet the gradebook,
+    the student's home page and the leaderboard count it, submitted at its deadline."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    class_id = new_class(teacher)
+    quiz = quiz_id(app, LIBRARY_BANK, "timed")
+    assert assign(teacher, class_id, quiz).status_code == 302
+    student, student_id = student_browser(make_browser, create_user, "leftopen")
+    join(app, student, class_id)
+    attempt, _ = start(student, quiz)
+    student.post(f"/attempt/{attempt}/1/autosave", correct_form(questions_of(app, attempt)[0]))
+    with session_scope(app) as session:  # all of it an hour ago
+        session.scalar(select(Assignment)).created_at -= dt.timedelta(hours=1)
+        record = session.get(Attempt, attempt)
+        record.started_at -= dt.timedelta(hours=1)
+        record.deadline_at -= dt.timedelta(hours=1)
+        deadline = record.deadline_at
+
+    for page, shows in [
+        (f"/teach/classes/{class_id}/gradebook", 'class="cell cell-done"'),
+        (f"/board/{class_id}?board={quiz}&period=all", "Leftopen"),
+    ]:
+        assert shows in teacher.get(page).get_data(as_text=True), page
+    with session_scope(app) as session:
+        record = session.get(Attempt, attempt)
+        assert record.submitted_at == deadline and record.auto_submitted
+        assert record.points == 1
+    assert "done" in student.get("/").get_data(as_text=True)
 
 
 def test_gradebook_marks_late_and_missing_work(app, make_browser, create_user):
