@@ -15,6 +15,7 @@ TO_DO = "to do"
 MISSING = "missing"
 DONE = "done"
 LATE = "late"
+WITHDRAWN = "withdrawn"
 
 COUNTING_RULE = (
     "An assignment counts the attempts submitted from the moment it opens: its open date, "
@@ -24,6 +25,8 @@ COUNTING_RULE = (
 STATUS_RULE = (
     "Done: an attempt was submitted by the due date (or there is none). Late: the first "
     "attempt came after the due date. Missing: the due date has passed with no attempt."
+    " Withdrawn: a new version of the bank no longer has the quiz, so it can no longer be"
+    " taken; attempts made before still count."
 )
 AVERAGE_RULE = (
     "The average is the mean of the assignment scores; a missing assignment counts as 0, "
@@ -41,15 +44,20 @@ def status(
     opens_at: datetime | None,
     due_at: datetime | None,
     now: datetime,
+    *,
+    can_be_taken: bool,
 ) -> str:
     """A learner's status on an assignment, from their first counted submission.
 
     `first_submitted_at` is the earliest attempt that counts (see `counts_from`), or None.
+    `can_be_taken` is False for a quiz that a new version of its bank no longer has.
     """
     if first_submitted_at is not None:
         if due_at is not None and first_submitted_at > due_at:
             return LATE
         return DONE
+    if not can_be_taken:
+        return WITHDRAWN
     if due_at is not None and now > due_at:
         return MISSING
     if opens_at is not None and now < opens_at:

@@ -169,7 +169,9 @@ def for_student(session: Session, student: User, now: dt.datetime) -> list[Stude
                 assignment=assignment,
                 classroom=classroom,
                 quiz=quiz,
-                status=rules.status(first, assignment.opens_at, assignment.due_at, now),
+                status=rules.status(
+                    first, assignment.opens_at, assignment.due_at, now, can_be_taken=quiz.is_active
+                ),
                 score=quiz_grade([pct for _, pct in counted], quiz_of(quiz).grading),
                 attempts=len(counted),
             )

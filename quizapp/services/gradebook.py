@@ -138,7 +138,13 @@ def _counted_query(*, one_student: bool) -> Select[Any]:
 def _cell(column: Column, attempts: list[tuple[dt.datetime, float]], now: dt.datetime) -> Cell:
     first = attempts[0][0] if attempts else None
     return Cell(
-        status=rules.status(first, column.assignment.opens_at, column.assignment.due_at, now),
+        status=rules.status(
+            first,
+            column.assignment.opens_at,
+            column.assignment.due_at,
+            now,
+            can_be_taken=column.quiz.is_active,
+        ),
         score=quiz_grade([pct for _, pct in attempts], column.settings.grading),
         attempts=len(attempts),
     )

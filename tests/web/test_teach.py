@@ -536,12 +536,21 @@ def test_status_rules():
     now = dt.datetime(2025, 5, 10, tzinfo=UTC)
     due = dt.datetime(2025, 5, 1, tzinfo=UTC)
     later = dt.datetime(2025, 6, 1, tzinfo=UTC)
-    assert rules.status(None, None, None, now) == rules.TO_DO
-    assert rules.status(None, later, None, now) == rules.UPCOMING
-    assert rules.status(None, None, due, now) == rules.MISSING
-    assert rules.status(due, None, due, now) == rules.DONE  # on the due moment is on time
-    assert rules.status(now, None, due, now) == rules.LATE
+
+    def status(*args: dt.datetime | None, can_be_taken: bool = True) -> str:
+        return rules.status(*args, now, can_be_taken=can_be_taken)
+
+    assert status(None, None, None) == rules.TO_DO
+    assert status(None, later, None) == rules.UPCOMING
+    assert status(None, None, due) == rules.MISSING
+    assert status(due, None, due) == rules.DONE  # on the due moment is on time
+    assert status(now, None, due) == rules.LATE
+    # A quiz that its bank no longer has: what was done counts, nothing more is asked.
+    assert status(None, None, due, can_be_taken=False) == rules.WITHDRAWN
+    assert status(None, None, None, can_be_taken=False) == rules.WITHDRAWN
+    assert status(now, None, due, can_be_taken=False) == rules.LATE
     assert rules.average([(rules.DONE, 80.0), (rules.MISSING, None), (rules.TO_DO, None)]) == 40
+    assert rules.average([(rules.DONE, 80.0), (rules.WITHDRAWN, None)]) == 80
     assert rules.average([(rules.TO_DO, None)]) is None
 
 
@@ -886,6 +895,32 @@ def test_a_timed_attempt_left_open_counts_from_its_deadline_everywhere(
         assert record.submitted_at == deadline and record.auto_submitted
         assert record.points == 1
     assert "done" in student.get("/").get_data(as_text=True)
+
+
+def test_a_quiz_dropped_from_its_bank_is_withdrawn_not_missing(app, make_browser, create_user):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    kept, dropped = tiny_quiz(app, "best"), tiny_quiz(app, "last")
+    for quiz in (kept, dropped):
+        assign(teacher, class_id, quiz, "2020-01-01T00:00", "2020-02-01T00:00")
+    did = add_student(app, class_id, "did", "Did It")
+    add_student(app, class_id, "didnt", "Did Not")
+    take(app, did, kept, RIGHT, dt.datetime(2020, 1, 20, tzinfo=UTC))
+    take(app, did, dropped, WRONG, dt.datetime(2020, 1, 20, tzinfo=UTC))
+    without = TINY_BANK.split("  - id: last")[0] + TINY_BANK.split("grading: last\n")[1]
+    assert "Harbour quiz (last)" not in without
+    assert upload(teacher, without).status_code == 302
+    html = teacher.get(f"/teach/classes/{class_id}/gradebook").get_data(as_text=True)
+
+    def cells(name: str) -> list[str]:
+        row = re.search(rf">{name}</a>.*?</tr>", html, re.S).group(0)
+        return re.findall(r"<td.*?</td>", row, re.S)
+
+    assert '<span class="muted">withdrawn</span>' in cells("Did Not")[1]
+    assert "missing" not in cells("Did Not")[1]
+    assert "0%" in cells("Did It")[1]  # what was done before still counts
+    assert "Withdrawn: a new version of the bank no longer has the quiz" in html
 
 
 def test_gradebook_marks_late_and_missing_work(app, make_browser, create_user):
