@@ -11,6 +11,7 @@ import datetime as dt
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
@@ -268,9 +269,12 @@ def spreadsheet_safe(value: str) -> str:
 
 
 def _number(value: float | None) -> str:
+    """A score with at most two decimals, rounded half up as a teacher would (16.665 is
+    16.67, where round() on the float gives 16.66)."""
     if value is None:
         return ""
-    return f"{round(value, 2):g}"
+    rounded = Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{rounded.normalize():f}"
 
 
 def csv_text(book: Gradebook) -> str:

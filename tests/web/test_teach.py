@@ -980,6 +980,12 @@ def test_csv_export_one_row_per_student_with_formula_cells_neutralized(
         "'-minus,Minus,active,,0,0\r\n"
         "bob,Bob,removed,,66.67,66.67\r\n"
     )
+    assert [gradebook._number(n) for n in (16.665, 99.5, 100.0, None)] == [
+        "16.67",
+        "99.5",
+        "100",
+        "",
+    ]
     assert gradebook.spreadsheet_safe("=1+2") == "'=1+2"
     assert gradebook.spreadsheet_safe("+1") == "'+1"
     assert gradebook.spreadsheet_safe("a=1") == "a=1"
