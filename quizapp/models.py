@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -163,7 +164,18 @@ class Attempt(Base):
     """One try at a quiz. Guests' attempts carry a guest token instead of a user."""
 
     __tablename__ = "attempts"
-    __table_args__ = (Index("ix_attempts_user_quiz", "user_id", "quiz_id"),)
+    __table_args__ = (
+        Index("ix_attempts_user_quiz", "user_id", "quiz_id"),
+        # The few attempts still open, by learner: those whose time ran out are submitted
+        # before a class's results are shown (`attempts.expire_overdue`).
+        Index(
+            "ix_attempts_open",
+            "user_id",
+            "deadline_at",
+            sqlite_where=text("submitted_at IS NULL"),
+            postgresql_where=text("submitted_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
