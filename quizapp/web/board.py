@@ -112,6 +112,8 @@ def _board_context(
     if board.since is not None:
         start = board.since.astimezone(board.zone)
         since = f"Since Monday {start:%d %B %Y}, 00:00 ({board.zone})."
+        if board.is_overall:
+            since += " A review streak counts only its days since then."
     return {
         "classroom": classroom,
         "board": board,

@@ -287,7 +287,9 @@ def test_a_streak_is_counted_in_the_students_own_time_zone(app, create_user, qui
     assert board.rows[0].streak_days == 1
 
 
-def test_this_week_starts_on_monday_in_the_teachers_time_zone(app, create_user, quizzes):
+def test_this_week_starts_on_monday_in_the_teachers_time_zone(
+    app, create_user, quizzes, make_browser
+):
     key_facts, _ = quizzes
     teacher, _ = create_user("teacher", "teacher")
     class_id = make_class(app, teacher)
@@ -307,6 +309,10 @@ def test_this_week_starts_on_monday_in_the_teachers_time_zone(app, create_user, 
     # Overall this week: Ann's 40% is 40 points; Bob's streak counts its days since Monday
     # only (3 days, 15 points).
     assert standings(app, class_id, None, "week")[0] == [(1, "Ann", 40.0), (2, "Bob", 15.0)]
+    page = login(make_browser, "teacher").get(f"/board/{class_id}?period=week")
+    assert "Since Monday 10 March 2025, 00:00 (UTC). A review streak counts only its days" in (
+        page.get_data(as_text=True)
+    )
 
     set_user(app, teacher, timezone="Pacific/Auckland")
     week, board = standings(app, class_id, key_facts, "week")
