@@ -410,14 +410,25 @@ def review(session: Session, attempt: Attempt) -> list[ReviewItem]:
 GUEST_ATTEMPTS_KEPT = dt.timedelta(days=1)
 
 
-def adopt_guest_attempts(session: Session, user: User, guest_token: str) -> int:
-    """Give the attempts made as a guest in this browser to the account just logged in to:
-    an open one carries on as the learner's, and a submitted one counts as theirs, its
-    missed questions becoming due as flashcards. Left to the guest (and purged with the
-    guest's) are an open attempt at a quiz where the account has one open already, and any
-    attempt at a quiz that now limits attempts. Returns how many were given."""
+GUEST_WORK_ADOPTED = dt.timedelta(hours=1)
+"""How recent a guest's work must be to be kept at log-in: on a shared school laptop, the
+previous lesson's guest is someone else."""
+
+
+def adopt_guest_attempts(session: Session, user: User, guest_token: str, now: dt.datetime) -> int:
+    """Give the attempts made as a guest in this browser, in the last hour, to the account
+    just logged in to: an open one carries on as the learner's, and a submitted one counts
+    as theirs, its missed questions becoming due as flashcards. Left to the guest (and
+    purged with the guest's) are older attempts, an open attempt at a quiz where the
+    account has one open already, and any attempt at a quiz that now limits attempts.
+    Returns how many were given."""
     guest_attempts = session.scalars(
-        select(Attempt).where(Attempt.user_id.is_(None), Attempt.guest_token == guest_token)
+        select(Attempt).where(
+            Attempt.user_id.is_(None),
+            Attempt.guest_token == guest_token,
+            func.coalesce(Attempt.submitted_at, Attempt.last_activity_at)
+            >= now - GUEST_WORK_ADOPTED,
+        )
     ).all()
     if not guest_attempts:
         return 0

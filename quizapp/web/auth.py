@@ -155,7 +155,7 @@ def login():
 def _keep_guest_work(user: User) -> bool:
     """What the visitor did as a guest before logging in (a quiz begun, results) is theirs."""
     token = browser_session.get("guest_token")
-    return bool(token and attempts.adopt_guest_attempts(db.session(), user, token))
+    return bool(token and attempts.adopt_guest_attempts(db.session(), user, token, utcnow()))
 
 
 def _start_session(user: User, kept_guest_work: bool) -> None:

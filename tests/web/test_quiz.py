@@ -392,7 +392,12 @@ def test_guest_result_is_shown_with_an_offer_to_sign_up(app, browser):
 def test_logging_in_mid_quiz_keeps_the_guests_attempt_and_results(app, make_browser, create_user):
     user_id, username = create_user()
     guest = make_browser()
-    finished = take_all_correct(app, guest, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    key_facts = quiz_id(app, LIBRARY_BANK, "key-facts")
+    # An attempt over an hour old in this browser was someone else's, on a shared laptop.
+    earlier = take_all_correct(app, guest, key_facts)
+    with session_scope(app) as session:
+        session.get(Attempt, earlier).submitted_at -= dt.timedelta(hours=1, minutes=1)
+    finished = take_all_correct(app, guest, key_facts)
     attempt, _ = start(guest, quiz_id(app, LIBRARY_BANK, "all-types"))
     answer(guest, attempt, 1, correct_form(questions_of(app, attempt)[0]))
     # The account has its own attempt open at another quiz the guest also began.
@@ -413,6 +418,7 @@ def test_logging_in_mid_quiz_keeps_the_guests_attempt_and_results(app, make_brow
     assert "Key facts" in guest.get("/progress").get_data(as_text=True)
     assert attempt_state(app, own).user_id == user_id
     assert attempt_state(app, left).user_id is None  # the account's open attempt carries on
+    assert attempt_state(app, earlier).user_id is None
     assert start(guest, numbers)[0] == own
 
 
