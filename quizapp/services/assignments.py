@@ -127,6 +127,9 @@ class StudentAssignment:
     status: str
     score: float | None
     attempts: int
+    attempts_left: int | None
+    """Of the quiz's attempts limit (None: no limit), counted as `attempts.counted_since`
+    counts them: from the earliest opening of the quiz in any of the student's classes."""
 
 
 def for_student(session: Session, student: User, now: dt.datetime) -> list[StudentAssignment]:
@@ -159,8 +162,17 @@ def for_student(session: Session, student: User, now: dt.datetime) -> list[Stude
         .order_by(Attempt.submitted_at, Attempt.id)
     ):
         submitted[quiz_id].append((submitted_at, percentage or 0.0))
+    limit_counts_from: dict[int, dt.datetime] = {}
+    for assignment, _, quiz in rows:
+        start = rules.counts_from(assignment.opens_at, assignment.created_at)
+        limit_counts_from[quiz.id] = min(start, limit_counts_from.get(quiz.id, start))
     entries = []
     for assignment, classroom, quiz in rows:
+        settings = quiz_of(quiz)
+        attempts_left = None
+        if settings.attempts is not None:
+            used = sum(1 for at, _ in submitted[quiz.id] if at >= limit_counts_from[quiz.id])
+            attempts_left = max(0, settings.attempts - used)
         start = rules.counts_from(assignment.opens_at, assignment.created_at)
         counted = [(at, pct) for at, pct in submitted[quiz.id] if at >= start]
         first = counted[0][0] if counted else None
@@ -172,8 +184,9 @@ def for_student(session: Session, student: User, now: dt.datetime) -> list[Stude
                 status=rules.status(
                     first, assignment.opens_at, assignment.due_at, now, can_be_taken=quiz.is_active
                 ),
-                score=quiz_grade([pct for _, pct in counted], quiz_of(quiz).grading),
+                score=quiz_grade([pct for _, pct in counted], settings.grading),
                 attempts=len(counted),
+                attempts_left=attempts_left,
             )
         )
     far = dt.datetime.max.replace(tzinfo=dt.UTC)

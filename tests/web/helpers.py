@@ -99,3 +99,9 @@ def wrong_form(question) -> dict:
     if kind == "numeric":
         return {"answer": f"{question.answer + question.tolerance + 1000:g}"}
     raise AssertionError(kind)
+
+
+def text_of(html: str) -> str:
+    """The page's text, without its tags and with its spaces collapsed: a word is not found
+    in an attribute or a random token by chance."""
+    return " ".join(re.sub(r"<[^>]*>", " ", html).split())

@@ -26,7 +26,7 @@ from quizapp.models import (
 from quizapp.services import attempts, classes, leaderboards
 from quizapp.web import board as board_views
 from tests.conftest import PASSWORD
-from tests.web.helpers import LIBRARY_BANK, quiz_id
+from tests.web.helpers import LIBRARY_BANK, quiz_id, text_of
 
 UTC = dt.UTC
 NOW = dt.datetime(2025, 3, 12, 10, 0, tzinfo=UTC)  # a Wednesday
@@ -153,11 +153,6 @@ ROW = re.compile(
     r'<tr(?: class="[^"]*")?>\s*<td class="num">(\d+)</td>\s*<th scope="row">([^<]+)'
     r"(?:<span[^>]*>[^<]*</span>)?</th>\s*<td class=\"num\">(?:<strong>)?([\d.]+)"
 )
-
-
-def text_of(html: str) -> str:
-    """The page's text, without its tags: a name is not found in a random token by chance."""
-    return re.sub(r"<[^>]*>", " ", html)
 
 
 def table(html: str) -> list[tuple[int, str, str]]:

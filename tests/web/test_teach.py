@@ -30,7 +30,14 @@ from quizapp.services import accounts, gradebook, item_analysis
 from quizapp.services import attempts as attempt_service
 from quizapp.services.content import question_of
 from tests.conftest import PASSWORD, Browser
-from tests.web.helpers import LIBRARY_BANK, correct_form, questions_of, quiz_id, start
+from tests.web.helpers import (
+    LIBRARY_BANK,
+    correct_form,
+    questions_of,
+    quiz_id,
+    start,
+    text_of,
+)
 
 UTC = dt.UTC
 
@@ -492,6 +499,24 @@ def test_students_see_their_assignments_with_status_and_score(app, make_browser,
     assert status("Numbers and dates") == "missing"
     # The quiz itself stays open to practice before its open date.
     assert "Start the quiz" in student.get(f"/quiz/{key_facts}").get_data(as_text=True)
+
+
+def test_the_home_page_says_how_many_attempts_are_left(app, make_browser, create_user):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    class_id = new_class(teacher)
+    quiz = quiz_id(app, LIBRARY_BANK, "timed")  # two attempts allowed
+    assert assign(teacher, class_id, quiz).status_code == 302
+    student, student_id = student_browser(make_browser, create_user)
+    join(app, student, class_id)
+
+    def home() -> str:
+        return text_of(student.get("/").get_data(as_text=True))
+
+    assert "2 attempts left" in home()
+    take(app, student_id, quiz, {}, soon(1))
+    assert "1 attempt left" in home()
+    take(app, student_id, quiz, {}, soon(2))
+    assert "no attempts left" in home()
 
 
 def test_practice_before_an_assignment_opens_does_not_use_up_the_attempts(
