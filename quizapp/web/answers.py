@@ -45,16 +45,13 @@ def _rank(value: str) -> int | None:
 
 
 def _order_from_ranks(question: Any, form: MultiDict[str, str]) -> list[str] | None:
-    ranks: dict[str, int] = {}
-    for item_id in question.item_ids().values():
-        value = form.get(f"rank-{item_id}", "")
-        rank = _rank(value)
-        if rank is None:
-            return None if not ranks and not value else _bad_ranks()
-        ranks[item_id] = rank
-    if sorted(ranks.values()) != list(range(1, len(ranks) + 1)):
+    values = {item_id: form.get(f"rank-{item_id}", "") for item_id in question.item_ids().values()}
+    if not any(values.values()):
+        return None
+    ranks = {item_id: _rank(value) for item_id, value in values.items()}
+    if sorted(rank or 0 for rank in ranks.values()) != list(range(1, len(ranks) + 1)):
         _bad_ranks()
-    return sorted(ranks, key=ranks.__getitem__)
+    return sorted(ranks, key=lambda item_id: ranks[item_id] or 0)
 
 
 def _bad_ranks() -> None:
