@@ -75,12 +75,23 @@ class PickerForm(Form):
     board = SelectField("Board")
 
 
+def _same_board(class_id: int) -> str:
+    """The board page a teacher's form was sent from: same board, same period."""
+    quiz_id, period = _asked_board() or (None, DEFAULT_PERIOD)
+    board = OVERALL if quiz_id is None else str(quiz_id)
+    return url_for("board.show", class_id=class_id, board=board, period=period)
+
+
 def _board_args() -> tuple[int | None, str]:
     """The quiz id (None for overall) and the period asked for; an unknown one is a 404."""
+    return _asked_board() or abort(404)
+
+
+def _asked_board() -> tuple[int | None, str] | None:
     board = request.args.get("board", OVERALL)
     period = request.args.get("period", DEFAULT_PERIOD)
     if period not in PERIODS or not (board == OVERALL or board.isdecimal() and len(board) < 19):
-        abort(404)
+        return None
     return (None if board == OVERALL else int(board)), period
 
 
@@ -198,7 +209,7 @@ def mode(class_id: int):
         flash(f"Saved. {MODES[form.mode.data]}.", "success")
     else:
         flash("Choose what students may see of the leaderboard.", "error")
-    return redirect(url_for("board.show", class_id=class_id))
+    return redirect(_same_board(class_id))
 
 
 @bp.route("/<int:class_id>/screen-link", methods=["POST"])
@@ -215,7 +226,7 @@ def screen_link(class_id: int):
         flash("A new big-screen link is ready; the old one no longer works.", "success")
     else:
         flash("The big-screen link is ready: open it on the classroom projector.", "success")
-    return redirect(url_for("board.show", class_id=class_id))
+    return redirect(_same_board(class_id))
 
 
 @bp.route("/<int:class_id>/screen-link/off", methods=["POST"])
@@ -229,7 +240,7 @@ def screen_link_off(class_id: int):
     leaderboards.turn_screen_off(session, classroom)
     session.commit()
     flash("The big-screen link is off: its address no longer shows the board.", "success")
-    return redirect(url_for("board.show", class_id=class_id))
+    return redirect(_same_board(class_id))
 
 
 def _screen_context(token: str) -> dict[str, Any]:

@@ -220,6 +220,7 @@ def test_the_page_shows_the_ranking_and_states_the_rules(app, create_user, quizz
         (6, "Fay", "30"),
     ]
     assert TIE_BREAK_RULE in html
+    assert "best attempt at this quiz counts: the one with the highest score" in html
     assert "1 min 40 s" in html  # Ann's time
     overall = teacher.get(f"/board/{class_id}?period=all").get_data(as_text=True)
     assert OVERALL_FORMULA in overall
@@ -542,6 +543,27 @@ def test_the_teacher_can_turn_the_big_screen_link_off(app, big_class, make_brows
     assert client.get(f"/board/screen/{token}/table").status_code == 404
     with session_scope(app) as session:
         assert session.get(Classroom, big_class).screen_token is None
+
+
+def test_the_teachers_board_settings_come_back_to_the_board_they_were_on(
+    app, big_class, make_browser, quizzes
+):
+    key_facts, _ = quizzes
+    teacher = login(make_browser, "teacher")
+    here = f"/board/{big_class}?board={key_facts}&period=week"
+    for action in ("mode", "screen-link", "screen-link/off"):
+        html = teacher.get(here).get_data(as_text=True)
+        sent_to = f"/board/{big_class}/{action}?board={key_facts}&amp;period=week"
+        assert f'action="{sent_to}"' in html
+        fields = {"mode": "top10"} if action == "mode" else {}
+        response = teacher.post(sent_to.replace("&amp;", "&"), fields)
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(here)
+    # A tampered address still saves, and comes back to the class's default board.
+    response = teacher.post(f"/board/{big_class}/mode?period=month", {"mode": "hidden"})
+    assert response.headers["Location"].endswith(f"/board/{big_class}?board=overall&period=all")
+    with session_scope(app) as session:
+        assert session.get(Classroom, big_class).leaderboard_mode == "hidden"
 
 
 # Caching
