@@ -34,11 +34,25 @@ OVERFLOW = """() => {
 }"""
 
 
+BROKEN_CELLS = """() => [...document.querySelectorAll(
+    ".board-table tbody th, .board-table td, .screen-table tbody th, .screen-table td")]
+  .filter((cell) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const lines = new Set([...range.getClientRects()].map((box) => Math.round(box.bottom)));
+    const words = cell.textContent.trim().split(/\\s+/).length;
+    return lines.size > (cell.classList.contains("when") ? 1 : words);
+  })
+  .map((cell) => cell.textContent.trim())"""
+"""Board cells whose words are broken across lines, and finish times on more than one line."""
+
+
 def assert_fits(page: Page, name: str) -> None:
     result = page.evaluate(OVERFLOW)
     screenshot(page, f"phone-{name}")
     assert result["scroll"] <= result["width"], (name, result)
     assert result["wide"] == [], (name, result)
+    assert page.evaluate(BROKEN_CELLS) == [], name
 
 
 def test_teacher_pages_fit_a_phone(live_app: Flask, live_server: str, classroom, new_page):  # noqa: F811
