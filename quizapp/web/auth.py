@@ -104,8 +104,7 @@ def signup():
                 cards.update_settings(session, user, timezone=form.timezone.data)
             kept = _keep_guest_work(user)
             session.commit()
-            _start_session(user, kept)
-            flash(f"Welcome, {user.display_name}! Your account is ready.", "success")
+            _start_session(user, kept, f"Welcome, {user.display_name}! Your account is ready.")
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/signup.html", form=form)
 
@@ -158,11 +157,13 @@ def _keep_guest_work(user: User) -> bool:
     return bool(token and attempts.adopt_guest_attempts(db.session(), user, token, utcnow()))
 
 
-def _start_session(user: User, kept_guest_work: bool) -> None:
+def _start_session(user: User, kept_guest_work: bool, welcome: str | None = None) -> None:
     """Sign the user in on a fresh session: nothing of the session before (its CSRF token,
     a guest's token) carries over."""
     browser_session.clear()
     login_user(user)
+    if welcome:
+        flash(welcome, "success")
     if kept_guest_work:
         flash("What you did as a guest is now kept on your account.", "success")
 

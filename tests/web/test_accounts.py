@@ -155,6 +155,15 @@ def test_login_never_redirects_off_site(browser, create_user):
     assert response.headers["Location"] == "/"
 
 
+def test_log_in_and_sign_up_link_to_each_other_keeping_where_to_go_next(browser):
+    back = "/attempt/7/result"
+    signup = browser.get(f"/signup?next={back}").get_data(as_text=True)
+    assert 'href="/login?next=/attempt/7/result"' in signup
+    login = browser.get(f"/login?next={back}").get_data(as_text=True)
+    assert 'href="/signup?next=/attempt/7/result"' in login
+    assert 'href="/signup"' in browser.get("/login").get_data(as_text=True)
+
+
 def test_logout_needs_a_post_with_csrf(browser, create_user):
     _, username = create_user()
     browser.login(username)

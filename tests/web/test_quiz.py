@@ -424,6 +424,18 @@ def test_logging_in_mid_quiz_keeps_the_guests_attempt_and_results(app, make_brow
     assert start(guest, numbers)[0] == own
 
 
+def test_signing_up_after_a_guest_quiz_welcomes_then_says_the_work_is_kept(app, browser):
+    finished = take_all_correct(app, browser, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    fields = {"username": "newcomer", "display_name": "Newcomer", "password": "long enough pw"}
+    fields |= {"confirm": fields["password"], "role": "student"}
+    signed_up = browser.post(f"/signup?next=/attempt/{finished}/result", fields)
+    assert signed_up.headers["Location"] == f"/attempt/{finished}/result"
+    html = browser.get(signed_up.headers["Location"]).get_data(as_text=True)
+    welcome, kept = html.find("Welcome, Newcomer!"), html.find("as a guest is now kept")
+    assert 0 < welcome < kept
+    assert attempt_state(app, finished).user_id is not None
+
+
 def test_no_correct_answer_leaks_before_a_question_is_answered(app, browser, create_user):
     """Every question of the article bank, rendered unanswered, gives nothing away."""
     browser.login(create_user()[1])
