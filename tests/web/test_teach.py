@@ -946,6 +946,9 @@ def test_a_quiz_dropped_from_its_bank_is_withdrawn_not_missing(app, make_browser
     assert "missing" not in cells("Did Not")[1]
     assert "0%" in cells("Did It")[1]  # what was done before still counts
     assert "Withdrawn: a new version of the bank no longer has the quiz" in html
+    headers = re.findall(r'<th scope="col">.*?</th>', html.split("</thead>")[0], re.S)
+    withdrawn = [header for header in headers if "withdrawn</span>" in header]
+    assert len(withdrawn) == 1 and "Harbour quiz (last)" in withdrawn[0]
 
 
 def test_gradebook_marks_late_and_missing_work(app, make_browser, create_user):
