@@ -18,7 +18,7 @@ Then, through the Flask test client, signed in as the teacher of a class of typi
 it renders in turns, in this process, with the leaderboard cache off:
 
 - the class leaderboard, overall and for the key-facts quiz (`board.show`), against bare
-  SQL that picks the best attempt per student and quiz (most points, then shortest, then
+  SQL that picks the best attempt per student and quiz (highest score, then shortest, then
   earliest), sums them per student for the overall board, ranks the rows by the tie-break
   rule, and for the overall board reads the flashcard review streaks;
 - the gradebook (`teach.gradebook_page`), against bare SQL of each student's attempts per
