@@ -137,7 +137,16 @@
     field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
   }
 
+  // A form sent back with errors puts the cursor in the first field to fix.
+  function focusFirstError() {
+    var field = document.querySelector(
+      ".field-error input:not([type=hidden]), .field-error select, .field-error textarea"
+    );
+    if (field && !document.querySelector("[autofocus]")) field.focus();
+  }
+
   ready(function () {
+    focusFirstError();
     browserZone();
     scrollHints();
     confirmations();

@@ -143,3 +143,17 @@ def test_single_choice_answered_with_the_keyboard_only(live_server: str, page: P
 
     page.goto(f"{attempt}/1")
     expect(page.locator(f"input[name=answer][value='{picked}']")).to_be_checked()
+
+
+def test_a_form_sent_back_with_errors_puts_the_cursor_in_the_first_to_fix(
+    live_server: str, page: Page
+) -> None:
+    page.goto(f"{live_server}/signup")
+    page.get_by_label("Username").fill("keyboard-kid")
+    page.get_by_label("Display name").fill("Kid")
+    page.get_by_label("Password", exact=True).fill("long enough pw")
+    page.get_by_label("Repeat the password").fill("something else")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_text("The passwords differ.")).to_be_visible()
+    expect(page.get_by_label("Repeat the password")).to_be_focused()
+    expect(page.get_by_label("Username")).to_have_value("keyboard-kid")
