@@ -232,6 +232,11 @@ def test_an_article_not_found_says_how_to_provide_it_where_the_caller_asks() -> 
         ("answer: true", "answer: 1", "'answer' must be true or false, got 1"),
         ("count: 3", "count: true", "'count' must be a whole number, got true"),
         ("count: 3", "count: '3'", "'count' must be a whole number, got '3'"),
+        (
+            "time_limit_minutes: 1",
+            "time_limit_minutes: 1.0e-300",
+            "'time_limit_minutes' must be at least 1, got 1e-300 (quiz 'timed')",
+        ),
     ],
 )
 def test_values_are_taken_as_written_not_converted(old: str, new: str, problem: str) -> None:

@@ -300,7 +300,9 @@ class Quiz(Strict):
     count: int | None = Field(default=None, ge=1, description="Draw this many; default all.")
     shuffle_questions: bool = False
     shuffle_choices: bool = True
-    time_limit_minutes: float | None = Field(default=None, gt=0, le=600)
+    time_limit_minutes: float | None = Field(
+        default=None, ge=1, le=600, description="Minutes for one attempt; default no limit."
+    )
     attempts: int | None = Field(
         default=None, ge=1, description="Attempts allowed; default no limit."
     )
