@@ -180,9 +180,12 @@ def register_error_pages(app: Flask) -> None:
 
 
 def format_percent(value: float | None) -> str:
+    """One decimal at most; a score short of full never reads 100%, nor one above none 0%."""
     if value is None:
         return "—"
-    return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
+    if float(value).is_integer():
+        return f"{value:.0f}%"
+    return f"{min(max(value, 0.1), 99.9):.1f}%" if 0 < value < 100 else f"{value:.1f}%"
 
 
 def format_points(value: float | None) -> str:
