@@ -54,11 +54,4 @@ def create_app(
         from quizapp.services import banks
 
         banks.import_folder_on_start(app)
-    if app.config["MIGRATE_ON_START"]:
-        from quizapp.db import session_scope
-        from quizapp.models import utcnow
-        from quizapp.services.attempts import purge_guest_attempts
-
-        with session_scope(app) as session:
-            purge_guest_attempts(session, utcnow())
     return app

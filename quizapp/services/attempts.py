@@ -151,6 +151,8 @@ def start_attempt(
     """Resume the taker's open attempt at this quiz, or start a new one if attempts remain."""
     if taker.user is not None:
         _hold_learner(session, taker.user, now)
+    else:
+        purge_guest_attempts(session, now)  # guests are the only ones who add to them
     existing = open_attempt(session, quiz, taker)
     if existing is not None:
         expire_if_due(session, existing, now)
