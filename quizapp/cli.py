@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from pathlib import Path
 
 import click
 from flask import Flask
 
+from quizapp.config import PREFIX
 from quizapp.core.bank.export import bank_to_json
 from quizapp.core.bank.loader import LoadedBank, Problem, load_banks
 from quizapp.paths import questions_dir
@@ -47,9 +49,10 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
     """Check question banks: every problem, at its file:line:col.
 
     PATHS are bank files or folders (searched for *.yaml and *.yml); by default
-    the questions folder. Exits with status 1 if any bank has a problem.
+    the questions folder (QUIZAPP_QUESTIONS_DIR, if set). Exits with status 1 if any bank
+    has a problem.
     """
-    folders = list(paths) or [questions_dir()]
+    folders = list(paths) or [Path(os.environ.get(f"{PREFIX}QUESTIONS_DIR") or questions_dir())]
     loaded = load_banks(folders)
     if not loaded:
         where = ", ".join(_shown_path(p) for p in folders)

@@ -634,6 +634,16 @@ def test_cli_defaults_to_the_questions_folder(
     assert _run().exit_code == 0
 
 
+def test_cli_defaults_to_the_configured_questions_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """As `quizapp import` does: QUIZAPP_QUESTIONS_DIR names the folder."""
+    monkeypatch.setenv("QUIZAPP_QUESTIONS_DIR", str(tmp_path))
+    empty = _run()
+    assert empty.exit_code == 1
+    assert f"no question banks (*.yaml, *.yml) found in {tmp_path}" in empty.stderr
+
+
 def test_cli_shows_paths_relative_to_the_current_folder(in_data: None) -> None:
     result = _run(str(BROKEN / "missing-key.yaml"))
     assert result.stdout.startswith("broken/missing-key.yaml:10:5: missing key 'explanation'")
