@@ -266,6 +266,20 @@ def test_the_source_names_its_article_and_a_web_address(old: str, new: str, prob
     assert [text.split(": ", 1)[1] for text in problems] == [problem]
 
 
+def test_a_cards_source_is_checked_against_the_article_like_a_questions() -> None:
+    card = "    back: Marta Lindqvist\n"
+    quoted = card + "    source: The repairs cost 3.4 million euros\n"
+    assert _edited(card, quoted)[1] == []
+    typo = "The repairs cost 3.5 million euros, most of it paid by the regional government."
+    text, problems = _edited(card, card + f"    source: {typo}\n")
+    line = _line(text, "source: The repairs cost 3.5")
+    assert problems == [
+        f"{line}:13: source sentence of card 'librarian' not found in sources/library.txt;"
+        " did you mean: “The repairs cost 3.4 million euros, most of it paid by the regional"
+        " government.”?"
+    ]
+
+
 def test_a_date_may_be_quoted_or_not() -> None:
     assert _edited("date: 2025-06-15", "date: '2025-06-15'")[1] == []
     assert _edited("answer: 2025-06-14", 'answer: "2025-06-14"')[1] == []

@@ -109,18 +109,18 @@ def _quiz_selections(data: dict[str, Any]) -> Iterator[Issue]:
 
 
 def _sources(data: dict[str, Any], article: Article, article_name: str) -> Iterator[Issue]:
-    """Each question's source is quoted from the article, up to whitespace."""
+    """Each question's source, and each card's that has one, is quoted from the article,
+    up to whitespace."""
     hints = 0
-    for i, question in _items(data, "questions"):
-        source = _text(question, "source")
-        if source is None or not source.strip() or article.contains(source):
-            continue
-        message = (
-            f"source sentence of {_label('question', i, question)} not found in {article_name}"
-        )
-        if hints < MAX_SOURCE_HINTS:
-            hints += 1
-            closest = article.closest(source)
-            if closest:
-                message += f"; did you mean: “{closest}”?"
-        yield Issue(("questions", i, "source"), message)
+    for key, kind in (("questions", "question"), ("cards", "card")):
+        for i, item in _items(data, key):
+            source = _text(item, "source")
+            if source is None or not source.strip() or article.contains(source):
+                continue
+            message = f"source sentence of {_label(kind, i, item)} not found in {article_name}"
+            if hints < MAX_SOURCE_HINTS:
+                hints += 1
+                closest = article.closest(source)
+                if closest:
+                    message += f"; did you mean: “{closest}”?"
+            yield Issue((key, i, "source"), message)
