@@ -13,7 +13,7 @@ drawn at random for other learners) is left out of that question's figures.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import correlation, fmean, median, stdev
 from typing import NamedTuple, TypedDict
@@ -30,8 +30,16 @@ MIN_ATTEMPTS_TO_FLAG = 10
 """A question is flagged only once this many attempts contain it: with fewer, one learner
 more or less swings its figures (two attempts give a discrimination of -1 or +1)."""
 
+MARKED_EASY_BUT_BELOW = 0.35
+"""A question the bank marks easy is flagged under 35%: Moodle's "moderately difficult"
+band and below."""
+MARKED_HARD_BUT_ABOVE = 0.80
+"""A question the bank marks hard is flagged over 80%: Moodle's "easy" band and above."""
+
 TOO_HARD = "too hard"
 TOO_EASY = "too easy"
+HARDER_THAN_MARKED = "harder than marked"
+EASIER_THAN_MARKED = "easier than marked"
 NEGATIVE_DISCRIMINATION = "negative discrimination"
 WEAK_DISCRIMINATION = "weak discrimination"
 
@@ -96,11 +104,15 @@ def facility_band(facility: float) -> str:
 
 
 def item_analysis(
-    attempts: Sequence[AttemptScores], questions_order: Sequence[str]
+    attempts: Sequence[AttemptScores],
+    questions_order: Sequence[str],
+    marked: Mapping[str, str] | None = None,
 ) -> list[ItemStats]:
     """Facility, discrimination and flags for each question, in `questions_order`.
 
-    Flags need MIN_ATTEMPTS_TO_FLAG attempts at the question.
+    Flags need MIN_ATTEMPTS_TO_FLAG attempts at the question. `marked` gives the
+    difficulty the bank states for a question ("easy", "medium", "hard"): one marked easy
+    that few get right, or marked hard that most do, is flagged too.
 
     Facility is the mean score on the question divided by its maximum (0..1); should
     the maximum differ between attempts, it is the marks earned over the marks possible.
@@ -135,7 +147,9 @@ def item_analysis(
                 facility=facility,
                 discrimination=discrimination,
                 mean_score=fmean(scores) if scores else None,
-                flags=_flags(facility, discrimination, len(scores)),
+                flags=_flags(
+                    facility, discrimination, len(scores), (marked or {}).get(question_id)
+                ),
             )
         )
     return rows
@@ -147,7 +161,9 @@ def _correlation(xs: list[float], ys: list[float]) -> float | None:
     return correlation(xs, ys)
 
 
-def _flags(facility: float | None, discrimination: float | None, attempts: int) -> tuple[str, ...]:
+def _flags(
+    facility: float | None, discrimination: float | None, attempts: int, marked: str | None
+) -> tuple[str, ...]:
     if attempts < MIN_ATTEMPTS_TO_FLAG:
         return ()
     flags = []
@@ -155,6 +171,10 @@ def _flags(facility: float | None, discrimination: float | None, attempts: int) 
         flags.append(TOO_HARD)
     if facility is not None and facility > TOO_EASY_ABOVE:
         flags.append(TOO_EASY)
+    if facility is not None and marked == "easy" and facility < MARKED_EASY_BUT_BELOW:
+        flags.append(HARDER_THAN_MARKED)
+    if facility is not None and marked == "hard" and facility > MARKED_HARD_BUT_ABOVE:
+        flags.append(EASIER_THAN_MARKED)
     if discrimination is not None and discrimination < 0:
         flags.append(NEGATIVE_DISCRIMINATION)
     elif discrimination is not None and discrimination < WEAK_DISCRIMINATION_BELOW:

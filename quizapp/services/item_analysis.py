@@ -176,7 +176,8 @@ def analyse(session: Session, classroom: Classroom, quiz_id: int) -> Analysis:
         scored.append(statistics.AttemptScores(attempt_id, responses))
 
     ordered = sorted(versions.values(), key=lambda v: (v.position, v.question_key, v.version))
-    stats = statistics.item_analysis(scored, [str(v.id) for v in ordered])
+    marked = {str(v.id): questions[v.id].difficulty for v in ordered}
+    stats = statistics.item_analysis(scored, [str(v.id) for v in ordered], marked)
     keys = defaultdict(int)
     for version in ordered:
         keys[version.question_key] += 1

@@ -130,6 +130,21 @@ def test_too_easy_and_too_hard_flags():
     assert hard.flags == ("too hard",)
 
 
+def test_a_question_far_from_its_marked_difficulty_is_flagged():
+    """Marked easy and under 35% right, or marked hard and over 80%, from the first
+    question to the last: "medium", or no mark, is never flagged so."""
+    right = {"a": 3, "b": 4, "c": 8, "d": 9, "e": 3, "f": 9}  # of ten attempts
+    attempts = [attempt(i, {q: 1 if i < n else 0 for q, n in right.items()}) for i in range(10)]
+    marked = {"a": "easy", "b": "easy", "c": "hard", "d": "hard", "e": "medium"}
+    rows = {row.question_id: row for row in item_analysis(attempts, list(right), marked)}
+    assert "harder than marked" in rows["a"].flags
+    assert "easier than marked" in rows["d"].flags
+    for unflagged in "bcef":
+        assert not {"harder than marked", "easier than marked"} & set(rows[unflagged].flags)
+    few = item_analysis(attempts[:9], ["a"], marked)[0]
+    assert few.facility == pytest.approx(3 / 9) and few.flags == ()
+
+
 def test_flag_thresholds_are_strict():
     # Facility exactly 0.2 and exactly 0.9 are not flagged.
     attempts = [attempt(i, {"a": 1 if i < 2 else 0, "b": 1 if i < 9 else 0}) for i in range(10)]

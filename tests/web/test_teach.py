@@ -1129,6 +1129,32 @@ def test_item_analysis_on_a_hand_computed_example(app, make_browser, create_user
     assert teacher.get(f"/teach/classes/{class_id}/quizzes/999999/analysis").status_code == 404
 
 
+def test_item_analysis_flags_questions_far_from_their_marked_difficulty(
+    app, make_browser, create_user
+):
+    """Ten students: all get the day (marked hard) right, three the weather (marked easy)."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    marked = TINY_BANK.replace(
+        "    answer: Saturday\n", "    answer: Saturday\n    difficulty: hard\n"
+    ).replace("    answer: Windy\n", "    answer: Windy\n    difficulty: easy\n")
+    assert upload(teacher, marked).status_code == 302
+    class_id = new_class(teacher)
+    quiz = tiny_quiz(app)
+    assign(teacher, class_id, quiz)
+    sunny = {"day": "Saturday", "boats": "20", "weather": "Sunny"}
+    for number, answers in enumerate([RIGHT] * 3 + [sunny] * 7, start=1):
+        take(app, add_student(app, class_id, f"s{number}", f"S{number}"), quiz, answers, soon())
+    html = teacher.get(f"/teach/classes/{class_id}/quizzes/{quiz}/analysis").get_data(as_text=True)
+    flagged = html.split('id="flagged-heading"')[1].split('id="questions-heading"')[0]
+    day, boats, weather = flagged.split("<article")[1:]
+    assert "easier than marked" in day and "facility 100% (marked hard)" in day
+    assert "too easy" in boats and "than marked" not in boats  # marked medium
+    assert "harder than marked" in weather and "facility 30% (marked easy)" in weather
+    assert "too hard" not in weather
+    table = html.split('id="questions-heading"')[1]
+    assert table.count("marked medium") == 1
+
+
 # Who may do what
 
 
