@@ -34,6 +34,9 @@ def create_app(
     app.config.update(overrides or {})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
+    if not app.config.get("TEACHER_CODE"):
+        app.config["TEACHER_CODE"] = settings.instance_teacher_code(app.instance_path)
+    app.config["TEACHER_CODE"] = str(app.config["TEACHER_CODE"])  # "123456" is read as a number
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"]
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_UPLOAD_BYTES"]  # one text field
 

@@ -108,7 +108,14 @@ def serve(host: str, port: int) -> None:
     app = _app()
     click.echo(f"quizapp is ready: open http://{host}:{port}/ in a browser (Ctrl+C stops it).")
     click.echo(f"Database: {app.config['DATABASE_URL']}")
+    click.echo(f"Teachers sign up with the teacher code {app.config['TEACHER_CODE']}.")
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+@main.command("teacher-code")
+def teacher_code() -> None:
+    """Print the code a new account needs to be a teacher's."""
+    click.echo(_app(IMPORT_ON_START=False, MIGRATE_ON_START=False).config["TEACHER_CODE"])
 
 
 @main.command("import")

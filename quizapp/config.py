@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from quizapp.core.codes import readable_code
 
 PREFIX = "QUIZAPP_"
 
@@ -14,6 +17,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
     return {
         "DATABASE_URL": "sqlite:///" + str(Path(instance_path) / "quizapp.sqlite3"),
         "QUESTIONS_DIR": None,  # None: the bundled questions/ folder
+        "TEACHER_CODE": None,  # None: one made on first run, kept in the instance folder
         "IMPORT_ON_START": True,
         "MIGRATE_ON_START": True,
         "LEADERBOARD_CACHE_SECONDS": 30,
@@ -53,12 +57,26 @@ def _parse(raw: str) -> Any:
 
 def instance_secret_key(instance_path: str) -> str:
     """The SECRET_KEY kept in the instance folder, created on first run."""
-    path = Path(instance_path) / "secret_key"
+    return _kept_in_instance(instance_path, "secret_key", lambda: secrets.token_hex(32))
+
+
+def instance_teacher_code(instance_path: str) -> str:
+    """The code that lets a new account be a teacher's, kept in the instance folder and
+    created on first run: XXXX-XXXX-XXXX, about 59 bits."""
+    return _kept_in_instance(
+        instance_path,
+        "teacher_code",
+        lambda: "-".join(readable_code(4) for _ in range(3)),
+    )
+
+
+def _kept_in_instance(instance_path: str, name: str, make: Callable[[], str]) -> str:
+    path = Path(instance_path) / name
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
+    value = make()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+        handle.write(value)
+    return value

@@ -24,10 +24,14 @@ ALL_TYPES_BANK = TESTS / "data" / "valid"
 PASSWORD = "correct horse battery"
 
 
+TEACHER_CODE = "TEST-CODE-2024"
+
+
 def app_config(database: Path) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        "TEACHER_CODE": TEACHER_CODE,
         "DATABASE_URL": f"sqlite:///{database}",
         "MIGRATE_ON_START": False,
         "IMPORT_ON_START": False,

@@ -8,31 +8,25 @@ it, marked as removed, until the teacher adds them back; the join code does not.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, contains_eager
 
+from quizapp.core.codes import normalize_code, readable_code
 from quizapp.models import Attempt, Classroom, Membership, ReviewLogRecord, User
 from quizapp.services import leaderboards
 from quizapp.services.errors import Conflict, Forbidden, NotFound
 
-# No 0/O, 1/I/L: codes are read aloud and copied from a projector.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 
 
 def new_join_code(session: Session) -> str:
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = readable_code(CODE_LENGTH)
         if session.scalar(select(Classroom.id).where(Classroom.join_code == code)) is None:
             return code
-
-
-def normalize_code(code: str) -> str:
-    return "".join(code.split()).upper().replace("-", "")
 
 
 def create_class(session: Session, teacher: User, name: str) -> Classroom:

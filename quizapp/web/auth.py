@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -21,9 +22,10 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import EqualTo, InputRequired, Length, Regexp
+from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
 from quizapp import db
+from quizapp.core.codes import same_code
 from quizapp.models import User, utcnow
 from quizapp.services import accounts, attempts, cards
 from quizapp.services.errors import Conflict
@@ -62,6 +64,11 @@ class SignupForm(FlaskForm):
         default="student",
         validators=[InputRequired()],
     )
+    teacher_code = StringField(
+        "Teacher code",
+        validators=[Optional(), Length(max=40)],
+        description="Teachers only: the code from whoever runs quizapp at your school.",
+    )
     # Filled in by app.js with the browser's time zone; one the server does not know is left
     # out, and the account starts in UTC (it can be changed in the flashcard settings).
     timezone = HiddenField(render_kw={"data-browser-zone": ""})
@@ -87,7 +94,7 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignupForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _may_sign_up_as(form):
         session = db.session()
         try:
             user = accounts.create_user(
@@ -107,6 +114,22 @@ def signup():
             _start_session(user, kept, f"Welcome, {user.display_name}! Your account is ready.")
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/signup.html", form=form)
+
+
+def _may_sign_up_as(form: SignupForm) -> bool:
+    """A teacher's account needs the school's teacher code: a teacher sees every school
+    bank's answers."""
+    if form.role.data != "teacher":
+        return True
+    if same_code(form.teacher_code.data or "", current_app.config["TEACHER_CODE"]):
+        return True
+    form.teacher_code.errors = [
+        "A teacher’s account needs this school’s teacher code: ask whoever runs quizapp"
+        " at your school (the server shows it when it starts)."
+        if not form.teacher_code.data
+        else "That is not this school’s teacher code."
+    ]
+    return False
 
 
 def _login_key() -> str:

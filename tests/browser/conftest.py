@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from quizapp import create_app
-from tests.conftest import PASSWORD, app_config
+from tests.conftest import PASSWORD, TEACHER_CODE, app_config
 from tests.provision import CHROMIUM_ARGS, ensure_chromium
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -88,7 +88,9 @@ def signup(page: Page, base: str, username: str, role: str = "student") -> None:
     page.get_by_label("Display name").fill(username.title())
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
-    page.get_by_label("Teacher" if role == "teacher" else "Student").check()
+    page.get_by_label("Teacher" if role == "teacher" else "Student", exact=True).check()
+    if role == "teacher":
+        page.get_by_label("Teacher code").fill(TEACHER_CODE)
     page.get_by_role("button", name="Sign up").click()
     page.wait_for_url(f"{base}/")
 

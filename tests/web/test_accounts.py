@@ -13,11 +13,16 @@ from quizapp.db import session_scope
 from quizapp.models import Membership, User
 from quizapp.services import accounts
 from quizapp.web import wait_before_retry
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, TEACHER_CODE, csrf_token
 
 
 def signup(
-    browser, username: str, role: str = "student", password: str = PASSWORD, timezone: str = ""
+    browser,
+    username: str,
+    role: str = "student",
+    password: str = PASSWORD,
+    timezone: str = "",
+    teacher_code: str = TEACHER_CODE,
 ):
     return browser.post(
         "/signup",
@@ -28,6 +33,7 @@ def signup(
             "confirm": password,
             "role": role,
             "timezone": timezone,
+            "teacher_code": teacher_code,
         },
     )
 
@@ -69,6 +75,27 @@ def test_signup_refuses_a_taken_username_and_mismatched_passwords(browser, creat
     assert mismatch.status_code == 200 and "The passwords differ." in mismatch.get_data(
         as_text=True
     )
+
+
+def test_a_teachers_account_needs_the_schools_teacher_code(app, make_browser):
+    for code, message in [
+        ("", "A teacher’s account needs this school’s teacher code"),
+        ("WRONG-CODE-0000", "That is not this school’s teacher code."),
+    ]:
+        html = signup(make_browser(), "mr-x", role="teacher", teacher_code=code).get_data(
+            as_text=True
+        )
+        assert message in html
+        assert 'value="mr-x"' in html  # what was typed is kept
+    # Typed as people type it; and a student's account needs no code at all.
+    assert (
+        signup(make_browser(), "mr-y", role="teacher", teacher_code="test code2024").status_code
+        == 302
+    )
+    assert signup(make_browser(), "pupil", teacher_code="").status_code == 302
+    with session_scope(app) as session:
+        roles = dict(session.execute(select(User.username, User.role)).all())
+    assert roles == {"mr-y": "teacher", "pupil": "student"}
 
 
 def test_signup_refuses_an_unknown_role(browser):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect, text
 
+from quizapp import config
 from quizapp.cli import main
 from tests.conftest import ALL_TYPES_BANK
 
@@ -15,6 +17,7 @@ def env_for(tmp_path) -> dict[str, str]:
     return {
         "QUIZAPP_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
         "QUIZAPP_SECRET_KEY": "cli-test",
+        "QUIZAPP_TEACHER_CODE": "123456",  # all digits: still read as text
     }
 
 
@@ -50,6 +53,17 @@ def test_serve_starts_the_app_on_the_given_address(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["serve", "--port", "5099"], env=env_for(tmp_path))
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:5099/" in result.output
+    assert "Teachers sign up with the teacher code 123456." in result.output
     host, port, app = calls[0]
     assert (host, port) == ("127.0.0.1", 5099)
     assert "Turkish drones" in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_teacher_code_prints_the_code_and_one_is_made_once_per_instance(tmp_path):
+    result = CliRunner().invoke(main, ["teacher-code"], env=env_for(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.output == "123456\n"
+    made = config.instance_teacher_code(str(tmp_path))
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", made)
+    assert config.instance_teacher_code(str(tmp_path)) == made
+    assert (tmp_path / "teacher_code").stat().st_mode & 0o077 == 0
