@@ -165,7 +165,14 @@ def start_attempt(
             " log in to take it."
         )
     if settings.attempts is not None and not preview:
-        if attempts_used(session, quiz, taker).count >= settings.attempts:
+        used = attempts_used(session, quiz, taker)
+        if used.practice(now):
+            # Practice would show the answers of a test before it opens.
+            raise Conflict(
+                "Your class's assignment of this quiz has not opened yet: its"
+                f" {settings.attempts} attempt(s) can be taken once it opens."
+            )
+        if used.count >= settings.attempts:
             raise Conflict(
                 f"You have used all {settings.attempts} attempt(s) allowed for this quiz."
             )

@@ -57,6 +57,7 @@ def intro(quiz_id: int):
         question_count=count,
         attempts_used=used.count,
         practice=used.practice(utcnow()),
+        opens_at=used.since,
         open_attempt=service.open_attempt(db_session, quiz, who),
         score=service.quiz_score(db_session, quiz, who.user) if who.user else None,
         last=service.last_submitted(db_session, quiz, who.user) if who.user else None,

@@ -513,38 +513,64 @@ def test_the_home_page_says_how_many_attempts_are_left(app, make_browser, create
         return text_of(student.get("/").get_data(as_text=True))
 
     assert "2 attempts left" in home()
-    take(app, student_id, quiz, {}, soon(1))
+    take(app, student_id, quiz, {}, soon(6))  # started a minute after the assignment
     assert "1 attempt left" in home()
-    take(app, student_id, quiz, {}, soon(2))
+    take(app, student_id, quiz, {}, soon(7))
     assert "no attempts left" in home()
 
 
-def test_practice_before_an_assignment_opens_does_not_use_up_the_attempts(
+def open_attempts(app: Flask, student_id: int) -> int:
+    with session_scope(app) as session:
+        query = select(func.count(Attempt.id)).filter_by(user_id=student_id, submitted_at=None)
+        return session.scalar(query)
+
+
+def test_a_quiz_that_limits_attempts_cannot_be_taken_before_its_assignment_opens(
     app, make_browser, create_user
 ):
+    """Practice would show the answers of a test before it opens. Attempts made before the
+    assignment (none was planned then) stay practice: they use up nothing."""
     teacher, _ = teacher_browser(make_browser, create_user)
     class_id = new_class(teacher)
     student, student_id = student_browser(make_browser, create_user)
     join(app, student, class_id)
     quiz = quiz_id(app, LIBRARY_BANK, "timed")  # 2 attempts allowed
+    for hours in (3, 2):
+        take(app, student_id, quiz, {}, dt.datetime.now(UTC) - dt.timedelta(hours=hours))
     opens = dt.datetime.now(UTC) + dt.timedelta(days=2)
     assert assign(teacher, class_id, quiz, opens=f"{opens:%Y-%m-%dT%H:%M}").status_code == 302
-    for hours in (3, 2, 1):
-        take(app, student_id, quiz, {}, dt.datetime.now(UTC) - dt.timedelta(hours=hours))
-    intro = student.get(f"/quiz/{quiz}").get_data(as_text=True)
-    assert "0 of 2 used" in intro and "attempts are practice" in intro
-    assert student.post(f"/quiz/{quiz}/start").status_code == 302
+    intro = text_of(student.get(f"/quiz/{quiz}").get_data(as_text=True))
+    assert "0 of 2 used" in intro and "This quiz opens for your class on" in intro
+    assert "Start the quiz" not in intro
+    refused = student.post(f"/quiz/{quiz}/start")
+    assert refused.status_code == 409 and "has not opened yet" in refused.get_data(as_text=True)
+    assert open_attempts(app, student_id) == 0
 
     # Once the assignment is open, attempts count from the moment it opened.
     with session_scope(app) as session:
         assignment = session.get(Assignment, assignment_id(app, class_id, quiz))
         assignment.opens_at = dt.datetime.now(UTC) - dt.timedelta(minutes=30)
     take(app, student_id, quiz, {}, soon())
-    intro = student.get(f"/quiz/{quiz}").get_data(as_text=True)
-    assert "1 of 2 used" in intro and "attempts are practice" not in intro
+    intro = text_of(student.get(f"/quiz/{quiz}").get_data(as_text=True))
+    assert "1 of 2 used" in intro and "opens for your class" not in intro
     take(app, student_id, quiz, {}, soon())
     refused = student.post(f"/quiz/{quiz}/start")
     assert refused.status_code == 409 and "used all 2 attempt(s)" in refused.get_data(as_text=True)
+
+
+def test_a_quiz_without_a_limit_is_practice_before_its_assignment_opens(
+    app, make_browser, create_user
+):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    class_id = new_class(teacher)
+    student, _ = student_browser(make_browser, create_user)
+    join(app, student, class_id)
+    quiz = quiz_id(app, LIBRARY_BANK, "all-types")
+    opens = dt.datetime.now(UTC) + dt.timedelta(days=2)
+    assert assign(teacher, class_id, quiz, opens=f"{opens:%Y-%m-%dT%H:%M}").status_code == 302
+    intro = text_of(student.get(f"/quiz/{quiz}").get_data(as_text=True))
+    assert "attempts are practice and do not count in your grades" in intro
+    assert student.post(f"/quiz/{quiz}/start").status_code == 302
 
 
 def test_progress_says_why_a_bank_without_tags_shows_no_mastery(app, make_browser, create_user):
