@@ -174,7 +174,8 @@ class QuizChoice:
 
 
 def quizzes_of(session: Session, class_id: int) -> list[QuizChoice]:
-    """Quizzes with a board in this class: assigned to it, or taken by one of its students."""
+    """Quizzes with a board in this class: assigned to it, or taken by one of its students,
+    from the school's banks or its teacher's."""
     rows = session.execute(_quizzes_query(), {"class_id": class_id})
     return [QuizChoice(quiz_id, title, bank_title) for quiz_id, title, bank_title in rows]
 
@@ -195,11 +196,16 @@ def _quizzes_query() -> Select[Any]:
     assigned = select(Assignment.quiz_id).where(
         Assignment.class_id == class_id, Assignment.archived_at.is_(None)
     )
+    teacher = select(Classroom.teacher_id).where(Classroom.id == class_id).scalar_subquery()
     # One IN over a UNION: with OR, SQLite read the class's attempts twice.
     return (
         select(QuizRecord.id, QuizRecord.title, BankRecord.title)
         .join(BankRecord, BankRecord.id == QuizRecord.bank_id)
-        .where(QuizRecord.id.in_(union(assigned, taken)))
+        .where(
+            QuizRecord.id.in_(union(assigned, taken)),
+            # A student's quiz from another teacher's bank is that teacher's to show.
+            BankRecord.owner_id.is_(None) | (BankRecord.owner_id == teacher),
+        )
         .order_by(BankRecord.title, QuizRecord.position, QuizRecord.title)
     )
 

@@ -20,13 +20,14 @@ from quizapp.models import (
     CardRecord,
     Classroom,
     Membership,
+    QuizRecord,
     ReviewLogRecord,
     User,
 )
 from quizapp.services import attempts, classes, leaderboards
 from quizapp.web import board as board_views
 from tests.conftest import PASSWORD
-from tests.web.helpers import LIBRARY_BANK, quiz_id, text_of
+from tests.web.helpers import ARTICLE_BANK, LIBRARY_BANK, quiz_id, text_of
 
 UTC = dt.UTC
 NOW = dt.datetime(2025, 3, 12, 10, 0, tzinfo=UTC)  # a Wednesday
@@ -643,6 +644,33 @@ def test_anonymous_visitors_are_sent_to_log_in(app, two_classes, browser):
         response = getattr(browser, method)(path)
         assert response.status_code == 302
         assert "/login" in response.headers["Location"]
+
+
+def test_a_quiz_from_another_teachers_bank_has_no_board_in_the_class(
+    app, create_user, quizzes, make_browser
+):
+    """Sam is in Mrs A's class and in Mr B's; he took Mr B's private quiz. Mrs A's board
+    neither lists it nor shows it: its title and scores are Mr B's to show."""
+    key_facts, _ = quizzes
+    school_quiz = quiz_id(app, ARTICLE_BANK, "whole-article")
+    teacher_a, _ = create_user("teacher", "teacher")
+    teacher_b, _ = create_user("teacher", "mr-b")
+    class_a, class_b = make_class(app, teacher_a), make_class(app, teacher_b, "B's class")
+    sam, _ = create_user(name="sam")
+    enrol(app, class_a, sam)
+    enrol(app, class_b, sam)
+    with session_scope(app) as session:
+        bank = session.get(QuizRecord, key_facts).bank
+        bank.owner_id = teacher_b  # the library bank is Mr B's upload, not the school's
+    add_attempt(app, sam, key_facts, 9, LONG_AGO, 60)
+    add_attempt(app, sam, school_quiz, 5, LONG_AGO, 60)
+    for who, class_id, shown in [("teacher", class_a, False), ("mr-b", class_b, True)]:
+        browser = login(make_browser, who)
+        html = browser.get(f"/board/{class_id}").get_data(as_text=True)
+        assert (f'<option value="{key_facts}">' in html) is shown
+        assert f'<option value="{school_quiz}">' in html  # the article bank's: every class's
+        status = browser.get(f"/board/{class_id}?board={key_facts}").status_code
+        assert status == (200 if shown else 404)
 
 
 def test_unknown_classes_quizzes_and_periods_are_not_found(app, two_classes, make_browser):
