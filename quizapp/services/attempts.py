@@ -211,7 +211,8 @@ def start_attempt(
 
 
 def get_attempt(session: Session, attempt_id: int, taker: Taker) -> Attempt:
-    """The attempt, if it belongs to the taker; another person's attempt is refused."""
+    """The attempt, if it belongs to the taker; another person's attempt is refused, and so
+    is going on with one at a quiz the taker may no longer see."""
     attempt = session.get(Attempt, attempt_id)
     if attempt is None:
         raise NotFound("There is no such attempt.")
@@ -221,6 +222,9 @@ def get_attempt(session: Session, attempt_id: int, taker: Taker) -> Attempt:
         owned = attempt.user_id is None and attempt.guest_token == taker.guest_token
     if not owned or (taker.guest_token is None and taker.user is None):
         raise Forbidden("This attempt belongs to someone else.")
+    if not attempt.is_submitted and not may_read(session, attempt.quiz.bank_id, taker.user):
+        # Its bank was their teacher's, and they have left the class: their result stays.
+        raise Forbidden("This quiz is no longer open to you: it belongs to a class you left.")
     return attempt
 
 

@@ -278,7 +278,8 @@ def test_removing_a_student_asks_keeps_their_data_and_is_undone_by_adding_back(
     class_id = new_class(teacher)
     join(app, student, class_id)
     assign(teacher, class_id, tiny_quiz(app))
-    take(app, student_id, tiny_quiz(app), score_picks(3), soon())
+    taken = take(app, student_id, tiny_quiz(app), score_picks(3), soon())
+    started = student.post(f"/quiz/{tiny_quiz(app)}/start").headers["Location"]
 
     asked = teacher.post(f"/classes/{class_id}/students/{student_id}/remove")
     assert asked.status_code == 200 and "Remove Rosa from the class?" in asked.get_data(
@@ -295,6 +296,13 @@ def test_removing_a_student_asks_keeps_their_data_and_is_undone_by_adding_back(
         assert session.scalar(select(Membership.removed_at)) is not None
     assert "Year 9 English" not in student.get("/classes/").get_data(as_text=True)
     assert "My assignments" not in student.get("/").get_data(as_text=True)
+    # The teacher's bank is no longer theirs to answer; their result stays theirs to see.
+    going_on = student.get(started)
+    assert going_on.status_code == 403
+    assert "belongs to a class you left" in going_on.get_data(as_text=True)
+    open_attempt = re.search(r"/attempt/(\d+)/", started).group(1)
+    assert student.post(f"/attempt/{open_attempt}/submit").status_code == 403
+    assert student.get(f"/attempt/{taken}/result").status_code == 200
     book = teacher.get(f"/teach/classes/{class_id}/gradebook").get_data(as_text=True)
     assert re.search(r"Rosa</a>\s*<span class=\"badge badge-removed\">removed</span>", book)
     assert "100%" in book
