@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.core.bank.loader import LoadedBank, load_banks
+from quizapp.core.bank.problems import Problem
 from quizapp.models import BankRecord, QuestionVersion, QuizRecord, utcnow
 from quizapp.paths import questions_dir
 from quizapp.services.content import content_hash
@@ -19,7 +21,8 @@ log = logging.getLogger(__name__)
 
 
 class BankOwnedByAnother(Exception):
-    """A teacher tried to replace a bank that another teacher (or the school) owns."""
+    """A bank's id is another owner's: a teacher's upload of a school bank or of another
+    teacher's, or a school bank (from the questions folder) of a teacher's upload."""
 
 
 @dataclass
@@ -49,7 +52,7 @@ def import_bank(session: Session, loaded: LoadedBank, owner_id: int | None = Non
     if record is None:
         record = BankRecord(slug=bank.id, owner_id=owner_id)
         session.add(record)
-    elif record.owner_id != owner_id and owner_id is not None:
+    elif record.owner_id != owner_id:
         raise BankOwnedByAnother(bank.id)
     record.title = bank.title
     record.description = bank.description
@@ -133,11 +136,25 @@ def import_paths(
     """Import every valid bank under `paths`; invalid ones are returned, the loaded ones stay."""
     reports, failed = [], []
     for loaded in load_banks(paths):
-        if loaded.ok:
-            reports.append(import_bank(session, loaded))
-        else:
+        if not loaded.ok:
             failed.append(loaded)
+            continue
+        try:
+            reports.append(import_bank(session, loaded))  # refused before it writes anything
+        except BankOwnedByAnother:
+            failed.append(_taken_by_a_teacher(loaded))
     return reports, failed
+
+
+def _taken_by_a_teacher(loaded: LoadedBank) -> LoadedBank:
+    """The bank, refused: a teacher uploaded a bank with its id first, and that stays theirs."""
+    lines = loaded.text.splitlines()
+    line = next((n for n, text in enumerate(lines, start=1) if text.startswith("id:")), 1)
+    message = (
+        f"a teacher has uploaded a bank with the id '{loaded.bank.id}': give this bank"
+        " another id (it was not imported)"
+    )
+    return dataclasses.replace(loaded, problems=[Problem(str(loaded.path), line, 1, message)])
 
 
 def import_folder_on_start(app: Flask) -> None:

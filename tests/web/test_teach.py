@@ -269,6 +269,31 @@ def test_regenerating_the_join_code_asks_first_and_retires_the_old_code(
     assert student.post("/classes/join", {"code": new}).status_code == 302
 
 
+def test_the_questions_folder_cannot_take_over_a_teachers_bank(
+    app, make_browser, create_user, tmp_path
+):
+    """A teacher uploaded "tiny-bank" first; a school bank with that id is refused at its
+    id line, and the teacher's bank stays theirs, unchanged."""
+    from quizapp.services.banks import import_paths
+
+    teacher, teacher_id = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "tiny.txt").write_text(ARTICLE, encoding="utf-8")
+    school = TINY_BANK.replace("title: Tiny test bank", "title: The school's tiny bank")
+    (tmp_path / "tiny.yaml").write_text(school, encoding="utf-8")
+    with session_scope(app) as session:
+        reports, failed = import_paths(session, [tmp_path])
+    assert reports == []
+    assert [str(problem) for problem in failed[0].problems] == [
+        f"{tmp_path / 'tiny.yaml'}:1:1: a teacher has uploaded a bank with the id 'tiny-bank':"
+        " give this bank another id (it was not imported)"
+    ]
+    with session_scope(app) as session:
+        bank = session.scalar(select(BankRecord).filter_by(slug="tiny-bank"))
+        assert (bank.owner_id, bank.title) == (teacher_id, "Tiny test bank")
+
+
 def test_removing_a_student_asks_keeps_their_data_and_is_undone_by_adding_back(
     app, make_browser, create_user
 ):
