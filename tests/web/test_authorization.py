@@ -225,6 +225,23 @@ def test_route_is_authorized_for_each_role(app, world, endpoint, method):
     assert seen == RULES[(endpoint, method)]
 
 
+def test_every_post_route_refuses_a_request_without_its_csrf_token(app, world):
+    """Sent by someone the route would serve, with a valid form but no token: 400."""
+    with app.test_request_context():
+        from flask import url_for
+
+        for (endpoint, method), rule_of_roles in sorted(RULES.items()):
+            if method != "POST":
+                continue
+            rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+            url = url_for(endpoint, **{name: world.ids[name] for name in rule.arguments})
+            role = next(r for r in reversed(ROLES) if rule_of_roles[r] == "ok")
+            payload = dict(world.ids["payloads"].get(endpoint, {}))
+            response = world.browsers[role].client.post(url, data=payload)
+            assert response.status_code == 400, (endpoint, role, response.status_code)
+            assert "The form had expired" in response.get_data(as_text=True), endpoint
+
+
 TOO_LARGE = 10**30
 """Larger than any id an integer column can hold."""
 
