@@ -288,10 +288,9 @@ def save_answer(
     version_id: int,
     raw: Any,
     now: dt.datetime,
-    *,
-    immediate_feedback: bool = False,
 ) -> Response:
-    """Check, grade and store an answer. Saving again replaces it (same row, counted once)."""
+    """Check, grade and store an answer. Saving again replaces it (same row, counted once),
+    except under immediate feedback: once its feedback is shown, an answer is final."""
     if attempt.is_submitted:
         raise Conflict("This attempt has already been submitted; answers can no longer change.")
     if attempt.deadline_at is not None and now >= attempt.deadline_at:
@@ -299,6 +298,13 @@ def save_answer(
         raise Conflict("Time is up: the attempt is submitted with the answers saved before.")
     if version_id not in attempt.question_order:
         raise InvalidAnswer("That question is not part of this attempt.")
+    response = session.scalar(
+        select(Response).where(
+            Response.attempt_id == attempt.id, Response.question_version_id == version_id
+        )
+    )
+    if response is not None and quiz_of(attempt.quiz).feedback == "immediate":
+        raise Conflict("This question was already answered and its feedback shown.")
     version = session.get(QuestionVersion, version_id)
     assert version is not None
     question = question_of(version)
@@ -307,13 +313,6 @@ def save_answer(
     except grading.InvalidResponse as error:
         raise InvalidAnswer(str(error)) from None
     result = grading.grade(question, answer)
-    response = session.scalar(
-        select(Response).where(
-            Response.attempt_id == attempt.id, Response.question_version_id == version_id
-        )
-    )
-    if response is not None and immediate_feedback:
-        raise Conflict("This question was already answered and its feedback shown.")
     spent = min((now - attempt.last_activity_at).total_seconds(), MAX_SECONDS_PER_ANSWER)
     if response is None:
         response = Response(attempt_id=attempt.id, question_version_id=version_id, time_spent_ms=0)

@@ -122,9 +122,7 @@ def question(attempt_id: int, number: int):
             if action == "check" and raw is None and response is None:
                 raise InvalidAnswer("Give an answer before checking it.")
             if raw is not None:
-                response = service.save_answer(
-                    db_session, attempt, version.id, raw, now, immediate_feedback=immediate
-                )
+                response = service.save_answer(db_session, attempt, version.id, raw, now)
             attempt.current_index = number - 1
             db_session.commit()
         except UserError as exc:

@@ -98,6 +98,9 @@ def wrong_form(question) -> dict:
         return {"answer": "zzzz qqqq"}
     if kind == "numeric":
         return {"answer": f"{question.answer + question.tolerance + 1000:g}"}
+    if kind == "date":
+        wrong = "1 February" if str(question.answer)[-5:] == "01-01" else "1 January"
+        return {"answer": f"{wrong} 1900" if question.has_year else wrong}
     raise AssertionError(kind)
 
 

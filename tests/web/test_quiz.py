@@ -8,6 +8,7 @@ import re
 import threading
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
 from quizapp.core.bank.schema import QUESTION_TYPES
@@ -16,6 +17,7 @@ from quizapp.db import session_scope
 from quizapp.models import Attempt, QuestionVersion, QuizRecord, Response, User, utcnow
 from quizapp.services import attempts
 from quizapp.services.content import question_of
+from quizapp.services.errors import Conflict
 from tests.conftest import PASSWORD
 from tests.web.helpers import (
     ARTICLE_BANK,
@@ -88,11 +90,35 @@ def test_answer_is_saved_at_each_step_and_the_attempt_resumes(app, browser, crea
     # Same order of questions and options after a reload.
     reloaded = browser.get(first_url).get_data(as_text=True)
     assert option_values(reloaded) == option_values(first_page)
-    # The saved answer is shown again.
-    for value in correct_form(questions[0]).values():
-        for item in value if isinstance(value, list) else [value]:
-            assert item in reloaded
+    # The saved answer is shown again: its choice is the one checked.
+    assert questions[0].type == "single"
+    picked = correct_form(questions[0])["answer"]
+    assert re.findall(r'value="(\w+)" checked', reloaded) == [picked]
     assert responses_count(app, attempt) == 2
+
+
+def test_every_kind_of_saved_answer_is_shown_again_in_its_control(app, browser):
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    for number, question in enumerate(questions_of(app, attempt), start=1):
+        fields = correct_form(question)
+        answer(browser, attempt, number, fields, action="save")
+        page = browser.get(f"/attempt/{attempt}/{number}").get_data(as_text=True)
+        kind = question.type
+        if kind in ("single", "multiple", "true_false"):
+            picked = fields["answer"] if kind == "multiple" else [fields["answer"]]
+            assert sorted(re.findall(r'value="(\w+)" checked', page)) == sorted(picked), kind
+        elif kind in ("short", "date"):
+            assert f'name="answer" type="text" value="{fields["answer"]}"' in page, kind
+        elif kind == "numeric":
+            shown = re.search(r'name="answer" type="text" value="([^"]*)"', page).group(1)
+            assert float(shown) == question.answer
+        else:  # match, order, cloze: one field per pair, item or gap
+            for name, value in fields.items():
+                if kind == "cloze":
+                    assert f'name="{name}" type="text" value="{value}"' in page, name
+                else:
+                    field = page[page.index(f'name="{name}"') :].split("</select>")[0]
+                    assert re.findall(r'<option value="(\w+)" selected>', field) == [value]
 
 
 def test_navigation_previous_and_next(app, browser):
@@ -340,9 +366,19 @@ def test_immediate_feedback_shows_the_answer_once_answered_and_locks_it(app, bro
     assert checked.headers["Location"].endswith(f"/attempt/{attempt}/1")
     page = browser.get(f"/attempt/{attempt}/1").get_data(as_text=True)
     assert "Correct!" in page and question.explanation in page
-    changed = answer(browser, attempt, 1, correct_form(question), action="check")
-    assert changed.status_code == 302  # the locked answer is not sent again
+    # The answer is final: neither a new check, nor autosave, nor the service changes it.
+    changed = answer(browser, attempt, 1, wrong_form(question), action="check")
+    assert changed.status_code == 302
+    autosaved = browser.post(f"/attempt/{attempt}/1/autosave", wrong_form(question))
+    assert autosaved.status_code == 409
+    with session_scope(app) as session:
+        record = session.get(Attempt, attempt)
+        with pytest.raises(Conflict, match="already answered"):
+            attempts.save_answer(session, record, record.question_order[0], None, utcnow())
     assert responses_count(app, attempt) == 1
+    with session_scope(app) as session:
+        kept = session.scalar(select(Response).filter_by(attempt_id=attempt))
+        assert kept.is_correct and kept.points == kept.max_points
     # Next with a new answer shows its feedback first; Next again moves on.
     second = questions_of(app, attempt)[1]
     shown = answer(browser, attempt, 2, correct_form(second), action="next")
@@ -436,6 +472,15 @@ def test_signing_up_after_a_guest_quiz_welcomes_then_says_the_work_is_kept(app, 
     assert attempt_state(app, finished).user_id is not None
 
 
+def accepted_answers(question) -> list[str]:
+    """A typed question's right answers, as the form would hold them."""
+    if question.type == "short":
+        return list(question.answers)
+    if question.type == "numeric":
+        return [f"{question.answer:g}"]
+    return [str(question.answer), correct_form(question)["answer"]]
+
+
 def test_no_correct_answer_leaks_before_a_question_is_answered(app, browser, create_user):
     """Every question of the article bank, rendered unanswered, gives nothing away."""
     browser.login(create_user()[1])
@@ -462,6 +507,9 @@ def test_no_correct_answer_leaks_before_a_question_is_answered(app, browser, cre
             assert len(markup) == len(question.choices) and len(shapes) == 1, question.id
         if question.type in ("short", "numeric", "date"):
             assert 'value=""' in form, question.id
+            accepted = accepted_answers(question)
+            attributes = {value.strip().lower() for value in re.findall(r'="([^"]*)"', form)}
+            assert not {a.lower() for a in accepted} & attributes, question.id
         if question.type == "order":
             shown = re.findall(r'name="rank-(\w+)"', form)
             assert shown == drawn and len(shown) == len(question.items), question.id
