@@ -1103,8 +1103,10 @@ def test_student_detail_lists_every_attempt_and_the_teacher_opens_its_review(
     assert "Answer given:</strong> Saturday" in text and "Answer given:</strong> Sunny" in text
     assert "Correct answer:</strong> Windy" in text
 
-    # Another class's student: neither their detail nor their attempt.
+    # Another class's student: neither their detail nor their attempt, even where the
+    # other class has the same quiz assigned.
     other_class = new_class(teacher, "Other")
+    assign(teacher, other_class, quiz, "2020-01-01T00:00")
     assert teacher.get(f"/teach/classes/{other_class}/students/{student}").status_code == 404
     assert teacher.get(f"/teach/classes/{other_class}/attempts/{counted}").status_code == 404
     other_teacher, _ = teacher_browser(make_browser, create_user)
