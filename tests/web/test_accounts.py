@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from quizapp import db
 from quizapp.db import session_scope
 from quizapp.models import Membership, User
 from quizapp.services import accounts
@@ -268,6 +269,24 @@ def test_error_pages_are_plain_pages_without_tracebacks(client):
     html = response.get_data(as_text=True)
     assert response.status_code == 404
     assert "Page not found" in html and "Traceback" not in html
+
+
+def test_a_server_error_is_a_plain_page_that_rolls_back_and_tells_nothing_of_the_code(app):
+    def broken():
+        db.session().add(User(username="half-written", display_name="X", password_hash="x"))
+        db.session().flush()
+        raise ZeroDivisionError("secret detail of the code")
+
+    app.add_url_rule("/broken", "broken", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/broken")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Your saved answers are safe" in html
+    assert "ZeroDivisionError" not in html and "secret detail" not in html
+    assert "Traceback" not in html
+    with session_scope(app) as session:
+        assert session.scalar(select(User).filter_by(username="half-written")) is None
 
 
 def test_a_refusal_says_why_in_plain_words(browser, create_user):

@@ -961,7 +961,7 @@ def test_a_stale_revision_is_a_conflict_in_the_service(app, learner, deck):
 
 def test_my_progress_shows_retention_reviews_per_day_and_streak(app, browser, learner, deck):
     page = text(browser.get("/progress").get_data(as_text=True))
-    assert "Flashcards" in page and "No flashcard reviews in the last 30 days." in page
+    assert "No flashcard reviews in the last 30 days." in page
 
     browser.get(f"/cards/{deck}/review")
     now = utcnow()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 
 from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect, text
@@ -67,3 +69,48 @@ def test_teacher_code_prints_the_code_and_one_is_made_once_per_instance(tmp_path
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", made)
     assert config.instance_teacher_code(str(tmp_path)) == made
     assert (tmp_path / "teacher_code").stat().st_mode & 0o077 == 0
+
+
+def test_db_downgrade_to_base_removes_every_table(tmp_path):
+    env = env_for(tmp_path)
+    assert CliRunner().invoke(main, ["db", "upgrade"], env=env).exit_code == 0
+    result = CliRunner().invoke(main, ["db", "downgrade", "base"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Database at base."
+    engine = create_engine(env["QUIZAPP_DATABASE_URL"])
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
+
+
+def test_settings_from_the_environment_are_parsed_and_only_quizapp_ones_are_read():
+    settings = config.from_environment(
+        {
+            "QUIZAPP_IMPORT_ON_START": "false",
+            "QUIZAPP_SESSION_COOKIE_SECURE": " Yes ",
+            "QUIZAPP_LEADERBOARD_CACHE_SECONDS": "5",
+            "QUIZAPP_DATABASE_URL": "sqlite:///x.db",
+            "HOME": "/root",
+        }
+    )
+    assert settings == {
+        "IMPORT_ON_START": False,
+        "SESSION_COOKIE_SECURE": True,
+        "LEADERBOARD_CACHE_SECONDS": 5,
+        "DATABASE_URL": "sqlite:///x.db",
+    }
+
+
+def test_a_secret_key_is_made_once_per_instance_and_kept_private(tmp_path):
+    key = config.instance_secret_key(str(tmp_path))
+    assert re.fullmatch(r"[0-9a-f]{64}", key)
+    assert config.instance_secret_key(str(tmp_path)) == key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_python_dash_m_quizapp_runs_the_command():
+    result = subprocess.run(
+        [sys.executable, "-m", "quizapp", "--help"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    for command in ("serve", "validate", "import", "db", "teacher-code"):
+        assert command in result.stdout

@@ -917,6 +917,22 @@ def test_a_preview_is_taken_like_a_quiz_and_counts_nowhere(app, make_browser, cr
     assert student.post(f"/teach/quizzes/{quiz}/preview").status_code == 403
 
 
+def test_a_preview_waits_for_the_teachers_own_attempt_in_progress(app, make_browser, create_user):
+    """A teacher taking their quiz for real finishes it first: a preview would replace it."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    quiz = tiny_quiz(app)
+    own = teacher.post(f"/quiz/{quiz}/start").headers["Location"]
+    # An open attempt's result page sends the taker back to it.
+    attempt = re.search(r"/attempt/(\d+)/", own).group(1)
+    assert teacher.get(f"/attempt/{attempt}/result").headers["Location"] == own
+    asked = teacher.post(f"/teach/quizzes/{quiz}/preview")
+    assert asked.headers["Location"] == own
+    assert "finish it before a preview" in teacher.get(own).get_data(as_text=True)
+    with session_scope(app) as session:
+        assert session.scalar(select(func.count(Attempt.id)).filter_by(preview=True)) == 0
+
+
 # Gradebook
 
 
