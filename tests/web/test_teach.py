@@ -628,6 +628,7 @@ def test_status_rules():
     assert status(None, later, None) == rules.UPCOMING
     assert status(None, None, due) == rules.MISSING
     assert status(due, None, due) == rules.DONE  # on the due moment is on time
+    assert rules.status(None, None, due, due, can_be_taken=True) == rules.TO_DO  # not yet past
     assert status(now, None, due) == rules.LATE
     # A quiz that its bank no longer has: what was done counts, nothing more is asked.
     assert status(None, None, due, can_be_taken=False) == rules.WITHDRAWN
