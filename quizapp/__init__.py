@@ -40,6 +40,12 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"]
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_UPLOAD_BYTES"]  # one text field
 
+    proxies = int(app.config["PROXY_COUNT"])
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
     from quizapp import db, web
 
     db.init_app(app)

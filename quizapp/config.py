@@ -30,6 +30,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Counts of failed log-ins and join codes; per process. Several workers can share
         # one store, e.g. redis://localhost:6379.
         "RATELIMIT_STORAGE_URI": "memory://",
+        # How many reverse proxies stand in front of the app (0: none). With one, the client's
+        # address, scheme and host are taken from its X-Forwarded-* headers: log-in limits
+        # then count per real address, and the big-screen link says https.
+        "PROXY_COUNT": 0,
     }
 
 

@@ -7,6 +7,7 @@ import time
 from types import SimpleNamespace
 from typing import Any
 
+from flask import request
 from sqlalchemy import select
 
 from quizapp import db
@@ -300,6 +301,27 @@ def test_security_headers_are_sent(client):
     headers = client.get("/").headers
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_behind_a_reverse_proxy_its_forwarded_address_scheme_and_host_are_used(app):
+    from quizapp import create_app
+    from tests.conftest import app_config
+
+    database = app.config["DATABASE_URL"].removeprefix("sqlite:///")
+    proxied = create_app({**app_config(database), "PROXY_COUNT": 1})
+    proxied.add_url_rule("/who", "who", lambda: f"{request.remote_addr} {request.url_root}")
+    forwarded = {
+        "X-Forwarded-For": "10.1.2.3",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "quiz.school.example",
+    }
+    seen = proxied.test_client().get("/who", headers=forwarded).get_data(as_text=True)
+    assert seen == "10.1.2.3 https://quiz.school.example/"
+    # Without a proxy configured, the headers are anyone's to send, and are ignored.
+    app.add_url_rule("/who", "who", lambda: f"{request.remote_addr} {request.url_root}")
+    direct = app.test_client().get("/who", headers=forwarded).get_data(as_text=True)
+    assert direct == "127.0.0.1 http://localhost/"
+    proxied.extensions["quizapp.engine"].dispose()
 
 
 def test_a_limited_form_says_how_long_to_wait():
