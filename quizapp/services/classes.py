@@ -147,12 +147,18 @@ def roster_with_activity(session: Session, classroom: Classroom) -> list[RosterE
     return entries
 
 
-def class_for_teacher(session: Session, class_id: int, teacher: User) -> Classroom:
+def class_for_teacher(
+    session: Session, class_id: int, teacher: User, *, to_change: bool = False
+) -> Classroom:
+    """The teacher's class; `to_change` it, it must not be archived (an archived class is
+    kept as it was, until it is unarchived)."""
     classroom = session.get(Classroom, class_id)
     if classroom is None:
         raise NotFound("There is no such class.")
     if classroom.teacher_id != teacher.id:
         raise Forbidden("This class belongs to another teacher.")
+    if to_change and classroom.archived_at is not None:
+        raise Conflict(f"“{classroom.name}” is archived: unarchive it to change it.")
     return classroom
 
 

@@ -201,7 +201,7 @@ def show(class_id: int):
 @login_required
 def mode(class_id: int):
     session = db.session()
-    classroom = classes.class_for_teacher(session, class_id, current_user)
+    classroom = classes.class_for_teacher(session, class_id, current_user, to_change=True)
     form = ModeForm()
     if form.validate_on_submit():
         leaderboards.set_mode(classroom, form.mode.data)
@@ -216,7 +216,7 @@ def mode(class_id: int):
 @login_required
 def screen_link(class_id: int):
     session = db.session()
-    classroom = classes.class_for_teacher(session, class_id, current_user)
+    classroom = classes.class_for_teacher(session, class_id, current_user, to_change=True)
     if not ActionForm().validate_on_submit():
         abort(400)
     replaced = classroom.screen_token is not None
@@ -234,7 +234,7 @@ def screen_link(class_id: int):
 def screen_link_off(class_id: int):
     """Turn the public big-screen address off; a new link can be made at any time."""
     session = db.session()
-    classroom = classes.class_for_teacher(session, class_id, current_user)
+    classroom = classes.class_for_teacher(session, class_id, current_user, to_change=True)
     if not ActionForm().validate_on_submit():
         abort(400)
     leaderboards.turn_screen_off(session, classroom)

@@ -155,8 +155,8 @@ def join():
     return render_template("classes/join.html", form=form)
 
 
-def _own_class(class_id: int) -> Classroom:
-    return classes.class_for_teacher(db.session(), class_id, current_user)
+def _own_class(class_id: int, *, to_change: bool = True) -> Classroom:
+    return classes.class_for_teacher(db.session(), class_id, current_user, to_change=to_change)
 
 
 def _assign_form(form: AssignForm | None = None) -> AssignForm:
@@ -198,7 +198,7 @@ def _back(classroom: Classroom, anchor: str | None = None):
 @bp.route("/<int:class_id>")
 @teacher_required
 def show(class_id: int):
-    return _render_show(_own_class(class_id))
+    return _render_show(_own_class(class_id, to_change=False))
 
 
 @bp.route("/<int:class_id>/rename", methods=["POST"])
@@ -220,7 +220,7 @@ def rename(class_id: int):
 @teacher_required
 def archive(class_id: int):
     require_action_form()
-    classroom = _own_class(class_id)
+    classroom = _own_class(class_id, to_change=False)
     session = db.session()
     classes.archive_class(session, classroom, utcnow())
     session.commit()
@@ -236,7 +236,7 @@ def archive(class_id: int):
 @teacher_required
 def unarchive(class_id: int):
     require_action_form()
-    classroom = _own_class(class_id)
+    classroom = _own_class(class_id, to_change=False)
     session = db.session()
     classes.unarchive_class(session, classroom)
     session.commit()

@@ -1341,6 +1341,48 @@ def test_visitors_are_sent_to_log_in_on_every_teacher_route(app, client, teacher
         assert "/login" in response.headers["Location"], endpoint
 
 
+def test_an_archived_class_is_kept_as_it_was_until_it_is_unarchived(app, teacher_world):
+    """Every route that changes the class refuses; its pages still open, without the
+    controls; unarchiving brings them back."""
+    teacher, _, values = teacher_world
+    class_id = values["class_id"]
+    assert teacher.post(f"/classes/{class_id}/archive").status_code == 302
+    with session_scope(app) as session:
+        before = session.get(Classroom, class_id)
+        assigned = select(func.count(Assignment.id)).filter_by(class_id=class_id, archived_at=None)
+        kept = (before.name, before.join_code, session.scalar(assigned))
+    changes = {
+        "classes.rename",
+        "classes.regenerate_code",
+        "classes.remove_student",
+        "classes.restore_student",
+        "classes.assign",
+        "classes.archive_assignment",
+        "classes.unarchive_assignment",
+    }
+    routes = {endpoint: (method, url) for endpoint, method, url in route_urls(app, values)}
+    for endpoint in sorted(changes):
+        method, url = routes[endpoint]
+        refused = call(teacher, method, url, endpoint, values)
+        assert refused.status_code == 409, endpoint
+        assert "is archived: unarchive it to change it" in refused.get_data(as_text=True)
+    for action in ("mode", "screen-link", "screen-link/off"):
+        assert teacher.post(f"/board/{class_id}/{action}", {"mode": "top10"}).status_code == 409
+    with session_scope(app) as session:
+        after = session.get(Classroom, class_id)
+        assert (after.name, after.join_code, session.scalar(assigned)) == kept
+        assert after.leaderboard_mode == "all" and after.screen_token is None
+    page = teacher.get(f"/classes/{class_id}").get_data(as_text=True)
+    assert "unarchive it to change it" in page
+    assert "Make a new code" not in page and ">Assign</button>" not in page
+    assert "Rename</button>" not in page
+    board = teacher.get(f"/board/{class_id}").get_data(as_text=True)
+    assert "This class is archived" in board and "Big screen" not in board
+
+    assert teacher.post(f"/classes/{class_id}/unarchive").status_code == 302
+    assert call(teacher, *routes["classes.rename"], "classes.rename", values).status_code == 302
+
+
 def test_another_teacher_gets_403_on_every_route_of_this_teachers_class_and_bank(
     app, make_browser, create_user, teacher_world
 ):
@@ -1359,6 +1401,7 @@ def test_another_teacher_gets_403_on_every_route_of_this_teachers_class_and_bank
 
 def test_the_owner_can_use_every_teacher_route(app, teacher_world):
     teacher, _, values = teacher_world
-    for endpoint, method, url in route_urls(app, values):
+    routes = route_urls(app, values)  # archiving last: an archived class can no longer change
+    for endpoint, method, url in sorted(routes, key=lambda route: route[0] == "classes.archive"):
         status = call(teacher, method, url, endpoint, values).status_code
         assert status in (200, 302), (endpoint, status)
