@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -96,6 +97,7 @@ def index():
             form=ClassForm(),
             join_form=None,
             action_form=ActionForm(),
+            teacher_code=current_app.config["TEACHER_CODE"],
         )
     return render_template(
         "classes/index.html",

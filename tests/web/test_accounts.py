@@ -100,6 +100,17 @@ def test_a_teachers_account_needs_the_schools_teacher_code(app, make_browser):
     assert roles == {"mr-y": "teacher", "pupil": "student"}
 
 
+def test_teachers_find_the_teacher_code_to_invite_colleagues_and_students_do_not(
+    make_browser, create_user
+):
+    teacher, student = make_browser(), make_browser()
+    teacher.login(create_user("teacher")[1])
+    student.login(create_user()[1])
+    assert TEACHER_CODE in teacher.get("/classes/").get_data(as_text=True)
+    for page in ("/classes/", "/", "/progress", "/cards/"):
+        assert TEACHER_CODE not in student.get(page).get_data(as_text=True), page
+
+
 def test_signup_refuses_an_unknown_role(browser):
     response = signup(browser, "sneaky", role="admin")
     assert response.status_code == 200
