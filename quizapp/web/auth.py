@@ -124,8 +124,8 @@ def _may_sign_up_as(form: SignupForm) -> bool:
     if same_code(form.teacher_code.data or "", current_app.config["TEACHER_CODE"]):
         return True
     form.teacher_code.errors = [
-        "A teacher’s account needs this school’s teacher code: ask whoever runs quizapp"
-        " at your school (the server shows it when it starts)."
+        "A teacher’s account needs this school’s teacher code: a colleague finds it on"
+        " their Classes page, and whoever runs quizapp sees it when it starts."
         if not form.teacher_code.data
         else "That is not this school’s teacher code."
     ]
