@@ -258,7 +258,6 @@ def preview(quiz_id: int):
         return redirect(url_for("quiz.question", attempt_id=open_attempt.id, number=1))
     attempt = attempt_service.start_attempt(session, quiz, taker, utcnow(), preview=True)
     session.commit()
-    flash("Preview: this attempt is not recorded in any score.", "info")
     return redirect(
         url_for("quiz.question", attempt_id=attempt.id, number=attempt.current_index + 1)
     )

@@ -11,6 +11,7 @@ from tests.browser.test_quiz_flow import (
     ARTICLE_QUIZ,
     all_types,
     answer_correctly,
+    answer_field,
     article_bank,
     click,
     expect_question,
@@ -19,6 +20,7 @@ from tests.browser.test_quiz_flow import (
     quiz_questions,
     shown_library_question,
     start_quiz,
+    typed_answer,
 )
 
 pytestmark = pytest.mark.browser
@@ -157,3 +159,17 @@ def test_a_form_sent_back_with_errors_puts_the_cursor_in_the_first_to_fix(
     expect(page.get_by_text("The passwords differ.")).to_be_visible()
     expect(page.get_by_label("Repeat the password")).to_be_focused()
     expect(page.get_by_label("Username")).to_have_value("keyboard-kid")
+
+
+def test_enter_in_an_answer_moves_forward_not_back(live_server: str, page: Page) -> None:
+    """The form's first button is what Enter presses: the step forward, not "Previous"."""
+    questions = all_types()
+    attempt = start_quiz(page, live_server, ALL_TYPES_QUIZ)
+    number = first_of_type(questions)["short"]
+    assert number > 1
+    page.goto(f"{attempt}/{number}")
+    answer_field(page).fill(typed_answer(questions[number - 1]))
+    answer_field(page).press("Enter")
+    expect_question(page, number + 1, len(questions))
+    page.goto(f"{attempt}/{number}")
+    expect(answer_field(page)).to_have_value(typed_answer(questions[number - 1]))

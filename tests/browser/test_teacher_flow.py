@@ -88,7 +88,9 @@ def test_teacher_uploads_fixes_assigns_and_reads_the_gradebook(
 
     # A preview is the quiz as a student sees it.
     teacher.get_by_role("button", name=f"Preview {QUIZ}", exact=True).click()
-    expect(teacher.locator(".flash")).to_contain_text("Preview: this attempt is not recorded")
+    expect(teacher.locator(".quiz-head .notice")).to_have_text(
+        "Preview: this attempt is not recorded in any score."
+    )
     expect(teacher.get_by_role("heading", level=1)).to_have_text("On which day was the festival?")
 
     # The assignment.
