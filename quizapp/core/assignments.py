@@ -20,7 +20,8 @@ WITHDRAWN = "withdrawn"
 COUNTING_RULE = (
     "An assignment counts the attempts submitted from the moment it opens: its open date, "
     "or the moment it was assigned if it has none. Earlier attempts are practice. A quiz "
-    "can be practised before its open date."
+    "can be practised before its open date, unless it limits attempts: such a test cannot "
+    "be started before it opens."
 )
 STATUS_RULE = (
     "Done: an attempt was submitted by the due date (or there is none). Late: the first "

@@ -575,6 +575,8 @@ def test_a_quiz_that_limits_attempts_cannot_be_taken_before_its_assignment_opens
     intro = text_of(student.get(f"/quiz/{quiz}").get_data(as_text=True))
     assert "0 of 2 used" in intro and "This quiz opens for your class on" in intro
     assert "Start the quiz" not in intro
+    home = text_of(student.get("/").get_data(as_text=True))
+    assert "· opens " in home and "you can practise before" not in home
     refused = student.post(f"/quiz/{quiz}/start")
     assert refused.status_code == 409 and "has not opened yet" in refused.get_data(as_text=True)
     assert open_attempts(app, student_id) == 0
@@ -603,6 +605,8 @@ def test_a_quiz_without_a_limit_is_practice_before_its_assignment_opens(
     assert assign(teacher, class_id, quiz, opens=f"{opens:%Y-%m-%dT%H:%M}").status_code == 302
     intro = text_of(student.get(f"/quiz/{quiz}").get_data(as_text=True))
     assert "attempts are practice and do not count in your grades" in intro
+    home = text_of(student.get("/").get_data(as_text=True))
+    assert "(you can practise before; attempts count from then)" in home
     assert student.post(f"/quiz/{quiz}/start").status_code == 302
 
 
