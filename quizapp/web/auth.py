@@ -46,14 +46,21 @@ class SignupForm(FlaskForm):
             Length(min=3, max=40),
             Regexp(r"^[A-Za-z0-9_.-]+$", message="Use letters, digits, dots, dashes or _."),
         ],
-        description="3 to 40 letters or digits; no e-mail needed.",
+        description="3 to 40 letters, digits, dots, dashes or _; no e-mail needed.",
     )
     display_name = StringField(
         "Display name",
         validators=[InputRequired(), Length(min=1, max=60)],
         description="Up to 60 characters, shown to your class and on leaderboards.",
     )
-    password = PasswordField("Password", validators=[InputRequired(), Length(min=8, max=200)])
+    password = PasswordField(
+        "Password",
+        validators=[
+            InputRequired(),
+            Length(min=8, max=200, message="At least 8 characters (and at most 200)."),
+        ],
+        description="At least 8 characters.",
+    )
     confirm = PasswordField(
         "Repeat the password",
         validators=[InputRequired(), EqualTo("password", message="The passwords differ.")],
@@ -67,7 +74,7 @@ class SignupForm(FlaskForm):
     teacher_code = StringField(
         "Teacher code",
         validators=[Optional(), Length(max=40)],
-        description="Teachers only: the code from whoever runs quizapp at your school.",
+        description="Teachers only; students leave it empty.",
     )
     # Filled in by app.js with the browser's time zone; one the server does not know is left
     # out, and the account starts in UTC (it can be changed in the flashcard settings).
@@ -120,7 +127,12 @@ def _may_sign_up_as(form: SignupForm) -> bool:
     """A teacher's account needs the school's teacher code: a teacher sees every school
     bank's answers."""
     if form.role.data != "teacher":
-        return True
+        if not (form.teacher_code.data or "").strip():
+            return True
+        form.teacher_code.errors = [
+            "You typed a teacher code: choose “Teacher” above, or leave the code empty."
+        ]
+        return False
     if same_code(form.teacher_code.data or "", current_app.config["TEACHER_CODE"]):
         return True
     form.teacher_code.errors = [

@@ -24,8 +24,10 @@ def signup(
     role: str = "student",
     password: str = PASSWORD,
     timezone: str = "",
-    teacher_code: str = TEACHER_CODE,
+    teacher_code: str | None = None,
 ):
+    if teacher_code is None:
+        teacher_code = TEACHER_CODE if role == "teacher" else ""
     return browser.post(
         "/signup",
         {
@@ -95,6 +97,9 @@ def test_a_teachers_account_needs_the_schools_teacher_code(app, make_browser):
         == 302
     )
     assert signup(make_browser(), "pupil", teacher_code="").status_code == 302
+    # A teacher who forgot to choose "Teacher" is told, rather than made a student.
+    forgot = signup(make_browser(), "mrs-z", teacher_code=TEACHER_CODE).get_data(as_text=True)
+    assert "You typed a teacher code: choose “Teacher” above" in forgot
     with session_scope(app) as session:
         roles = dict(session.execute(select(User.username, User.role)).all())
     assert roles == {"mr-y": "teacher", "pupil": "student"}
