@@ -100,6 +100,7 @@ def test_a_teachers_account_needs_the_schools_teacher_code(app, make_browser):
     # A teacher who forgot to choose "Teacher" is told, rather than made a student.
     forgot = signup(make_browser(), "mrs-z", teacher_code=TEACHER_CODE).get_data(as_text=True)
     assert "You typed a teacher code: choose “Teacher” above" in forgot
+    assert "the passwords are not sent back: type them again" in forgot
     with session_scope(app) as session:
         roles = dict(session.execute(select(User.username, User.role)).all())
     assert roles == {"mr-y": "teacher", "pupil": "student"}
