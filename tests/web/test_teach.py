@@ -236,6 +236,7 @@ def test_teacher_renames_archives_and_unarchives_a_class(app, make_browser, crea
     ).get_data(as_text=True)
     index = teacher.get("/classes/").get_data(as_text=True)
     assert "Archived classes" in index and "Year 9 Blue" in index
+    assert "You have no open class: your archived classes are below." in index
     # The gradebook of an archived class is kept.
     assert teacher.get(f"/teach/classes/{class_id}/gradebook").status_code == 200
 
@@ -1373,6 +1374,7 @@ def test_an_archived_class_is_kept_as_it_was_until_it_is_unarchived(app, teacher
     page = teacher.get(f"/classes/{class_id}").get_data(as_text=True)
     assert "unarchive it to change it" in page
     assert "Make a new code" not in page and ">Assign</button>" not in page
+    assert "is closed while the class is archived" in page and "Copy the code" not in page
     assert "Rename</button>" not in page
     board = teacher.get(f"/board/{class_id}").get_data(as_text=True)
     assert "This class is archived" in board and "Big screen" not in board
