@@ -142,3 +142,33 @@ def test_without_javascript_the_big_screen_refreshes_itself(
         expect(rows.first).to_contain_text("Ben")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("students", [6, 10, 11, 30, 36])
+def test_every_row_of_the_big_screen_fits_the_projector_without_scrolling(
+    live_server, live_app, new_page, students
+):
+    with session_scope(live_app) as session:
+        teacher = accounts.create_user(session, "mr-k", "Mr K", PASSWORD, "teacher")
+        classroom = classes.create_class(session, teacher, "Year 7 Green")
+        classroom.screen_token = f"fit-{students}"
+        class_id = classroom.id
+    quiz = quiz_id(live_app, LIBRARY_BANK, "key-facts")
+    for n in range(students):
+        name = f"Student with a longer name {n:02d}"
+        submit(live_app, add_student(live_app, class_id, f"s{n:02d}", name), quiz, n % 10)
+    for width, height in [(1024, 768), (1280, 720), (1920, 1080)]:
+        screen = new_page(width, height)
+        screen.goto(f"{live_server}/board/screen/fit-{students}")
+        rows = screen.locator("#screen-board tbody tr")
+        expect(rows).to_have_count(students)
+        lowest = max(
+            box["y"] + box["height"]
+            for box in rows.evaluate_all(
+                "rows => rows.map(row => row.getBoundingClientRect().toJSON())"
+            )
+        )
+        screenshot(screen, f"big-screen-{students}-{width}x{height}")
+        assert lowest <= height, (students, width, height, lowest)
+        assert screen.evaluate("document.documentElement.scrollWidth") <= width
+        screen.close()
