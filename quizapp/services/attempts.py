@@ -139,6 +139,10 @@ def _hold_learner(session: Session, user: User, now: dt.datetime) -> None:
     session.execute(update(User).where(User.id == user.id).values(last_seen_at=now))
 
 
+def _attempts(count: int) -> str:
+    return f"{count} attempt" if count == 1 else f"{count} attempts"
+
+
 def start_attempt(
     session: Session,
     quiz: QuizRecord,
@@ -161,7 +165,7 @@ def start_attempt(
     settings = quiz_of(quiz)
     if settings.attempts is not None and taker.user is None:
         raise Forbidden(
-            f"This quiz allows {settings.attempts} attempt(s), counted on your account:"
+            f"This quiz allows {_attempts(settings.attempts)}, counted on your account:"
             " log in to take it."
         )
     if settings.attempts is not None and not preview:
@@ -170,11 +174,11 @@ def start_attempt(
             # Practice would show the answers of a test before it opens.
             raise Conflict(
                 "Your class's assignment of this quiz has not opened yet: its"
-                f" {settings.attempts} attempt(s) can be taken once it opens."
+                f" {_attempts(settings.attempts)} can be taken once it opens."
             )
         if used.count >= settings.attempts:
             raise Conflict(
-                f"You have used all {settings.attempts} attempt(s) allowed for this quiz."
+                f"You have used all {_attempts(settings.attempts)} allowed for this quiz."
             )
     rng = rng or random.Random(secrets.randbits(64))
     versions = {v.question_key: v for v in current_versions(session, quiz.bank_id)}

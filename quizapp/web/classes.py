@@ -19,7 +19,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from quizapp import db
 from quizapp.models import Classroom, utcnow
@@ -38,17 +38,26 @@ DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+CLASS_NAME = [DataRequired(message="Give the class a name."), Length(max=80)]
+"""A name of spaces is no name: the field strips it first (`_stripped`)."""
+
+
 class ClassForm(FlaskForm):
     name = StringField(
         "Class name",
-        validators=[InputRequired(), Length(max=80)],
+        validators=CLASS_NAME,
+        filters=[_stripped],
         description="Up to 80 characters.",
     )
 
 
 class RenameForm(FlaskForm):
     name = StringField(
-        "New name", validators=[InputRequired(), Length(max=80)], description="Up to 80 characters."
+        "New name", validators=CLASS_NAME, filters=[_stripped], description="Up to 80 characters."
     )
 
 
@@ -89,16 +98,7 @@ class JoinForm(FlaskForm):
 def index():
     session = db.session()
     if current_user.is_teacher:
-        taught = classes.teaching(session, current_user, include_archived=True)
-        return render_template(
-            "classes/index.html",
-            classes=[c for c in taught if c.archived_at is None],
-            archived=[c for c in taught if c.archived_at is not None],
-            form=ClassForm(),
-            join_form=None,
-            action_form=ActionForm(),
-            teacher_code=current_app.config["TEACHER_CODE"],
-        )
+        return _teachers_index(ClassForm())
     return render_template(
         "classes/index.html",
         classes=classes.enrolled(session, current_user),
@@ -108,6 +108,20 @@ def index():
     )
 
 
+def _teachers_index(form: ClassForm, status: int = 200):
+    taught = classes.teaching(db.session(), current_user, include_archived=True)
+    page = render_template(
+        "classes/index.html",
+        classes=[c for c in taught if c.archived_at is None],
+        archived=[c for c in taught if c.archived_at is not None],
+        form=form,
+        join_form=None,
+        action_form=ActionForm(),
+        teacher_code=current_app.config["TEACHER_CODE"],
+    )
+    return page, status
+
+
 @bp.route("/new", methods=["POST"])
 @login_required
 def create():
@@ -115,8 +129,7 @@ def create():
         abort(403)
     form = ClassForm()
     if not form.validate_on_submit():
-        flash("Give the class a name of at most 80 characters.", "error")
-        return redirect(url_for("classes.index"))
+        return _teachers_index(form, 422)  # the name field says what is wrong
     session = db.session()
     classroom = classes.create_class(session, current_user, form.name.data)
     session.commit()
@@ -188,6 +201,7 @@ def _render_show(
             rename_form=rename_form,
             assign_form=_assign_form(assign_form),
             zone=user_zone(),
+            now=utcnow(),
         ),
         status,
     )

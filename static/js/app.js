@@ -137,12 +137,13 @@
     field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
   }
 
-  // A form sent back with errors puts the cursor in the first field to fix.
+  // A form sent back with errors puts the cursor in the first field to fix, or on the
+  // summary of what went wrong ([data-focus]).
   function focusFirstError() {
-    var field = document.querySelector(
+    var target = document.querySelector("[data-focus]") || document.querySelector(
       ".field-error input:not([type=hidden]), .field-error select, .field-error textarea"
     );
-    if (field && !document.querySelector("[autofocus]")) field.focus();
+    if (target && !document.querySelector("[autofocus]")) target.focus();
   }
 
   ready(function () {

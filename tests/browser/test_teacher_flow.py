@@ -64,9 +64,9 @@ def test_teacher_uploads_fixes_assigns_and_reads_the_gradebook(
         files=[{"name": "tiny.txt", "mimeType": "text/plain", "buffer": ARTICLE.encode()}]
     )
     click(teacher, "Check and upload")
-    expect(
-        teacher.get_by_role("heading", level=2, name=re.compile("problems found"))
-    ).to_be_visible()
+    problems = teacher.get_by_role("heading", level=2, name=re.compile("problems found"))
+    expect(problems).to_be_visible()
+    expect(problems).to_be_focused()  # what went wrong is read out first
     expect(teacher.locator(".problem-list")).to_contain_text(FIRST_PROBLEM)
     bad_line = teacher.locator("#line-24")
     expect(bad_line).to_contain_text("source: Thirty boats sailed past the lighthouse.")

@@ -313,7 +313,7 @@ def test_attempts_allowed_and_grading_method_last(app, browser, create_user):
     assert attempt_state(app, attempt).percentage == 0
     refused = browser.post(f"/quiz/{quiz}/start")
     assert refused.status_code == 409
-    assert "used all 2 attempt(s)" in refused.get_data(as_text=True)
+    assert "used all 2 attempts" in refused.get_data(as_text=True)
     intro = browser.get(f"/quiz/{quiz}").get_data(as_text=True)
     assert "2 of 2 used" in intro and "Your score</dt><dd>0%" in intro
     assert f'href="/attempt/{attempt}/result">See your last result' in intro

@@ -209,6 +209,18 @@ def add_student(app: Flask, class_id: int, username: str, display_name: str) -> 
 # Classes
 
 
+def test_a_class_without_a_name_is_asked_again_at_its_field(make_browser, create_user):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    refused = teacher.post("/classes/new", {"name": "   "})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'aria-invalid="true"' in html and "Give the class a name." in html
+    too_long = teacher.post("/classes/new", {"name": "x" * 81})
+    assert too_long.status_code == 422 and "Field cannot be longer than 80" in too_long.get_data(
+        as_text=True
+    )
+
+
 def test_teacher_renames_archives_and_unarchives_a_class(app, make_browser, create_user):
     teacher, _ = teacher_browser(make_browser, create_user)
     student, _ = student_browser(make_browser, create_user)
@@ -220,9 +232,10 @@ def test_teacher_renames_archives_and_unarchives_a_class(app, make_browser, crea
     )
     with session_scope(app) as session:
         assert session.get(Classroom, class_id).name == "Year 9 Blue"
-    rejected = teacher.post(f"/classes/{class_id}/rename", {"name": ""})
-    assert rejected.status_code == 422
-    assert "This field is required." in rejected.get_data(as_text=True)
+    for empty in ("", "   "):
+        rejected = teacher.post(f"/classes/{class_id}/rename", {"name": empty})
+        assert rejected.status_code == 422
+        assert "Give the class a name." in rejected.get_data(as_text=True)
 
     assert teacher.post(f"/classes/{class_id}/archive").status_code == 302
     with session_scope(app) as session:
@@ -389,7 +402,7 @@ def test_roster_shows_the_latest_of_sign_in_quiz_work_and_flashcard_review(
 
     def activity(name: str) -> str:
         row = re.search(rf">{name}</a></td>(.*?)</tr>", html, re.S).group(1)
-        return re.findall(r"<td>(.*?)</td>", row, re.S)[2]
+        return re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[2]
 
     assert activity("Seen Only") == "Wed 10 Jan 2024, 08:00 UTC"
     assert activity("Quizzer") == "Sat 10 Feb 2024, 08:00 UTC"
@@ -578,6 +591,7 @@ def test_a_quiz_that_limits_attempts_cannot_be_taken_before_its_assignment_opens
     assert "Start the quiz" not in intro
     home = text_of(student.get("/").get_data(as_text=True))
     assert "· opens " in home and "you can practise before" not in home
+    assert "<td>not open yet</td>" in teacher.get(f"/classes/{class_id}").get_data(as_text=True)
     refused = student.post(f"/quiz/{quiz}/start")
     assert refused.status_code == 409 and "has not opened yet" in refused.get_data(as_text=True)
     assert open_attempts(app, student_id) == 0
@@ -591,7 +605,7 @@ def test_a_quiz_that_limits_attempts_cannot_be_taken_before_its_assignment_opens
     assert "1 of 2 used" in intro and "opens for your class" not in intro
     take(app, student_id, quiz, {}, soon())
     refused = student.post(f"/quiz/{quiz}/start")
-    assert refused.status_code == 409 and "used all 2 attempt(s)" in refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "used all 2 attempts" in refused.get_data(as_text=True)
 
 
 def test_a_quiz_without_a_limit_is_practice_before_its_assignment_opens(
