@@ -43,7 +43,7 @@ class SignupForm(FlaskForm):
         "Username",
         validators=[
             InputRequired(),
-            Length(min=3, max=40),
+            Length(min=3, max=40, message="3 to 40 characters."),
             Regexp(r"^[A-Za-z0-9_.-]+$", message="Use letters, digits, dots, dashes or _."),
         ],
         description="3 to 40 letters, digits, dots, dashes or _; no e-mail needed.",
