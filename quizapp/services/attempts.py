@@ -431,6 +431,11 @@ GUEST_WORK_ADOPTED = dt.timedelta(hours=1)
 previous lesson's guest is someone else."""
 
 
+def still_adoptable(attempt: Attempt, now: dt.datetime) -> bool:
+    """Whether a guest's submitted attempt would still be kept at a log-in now."""
+    return attempt.user_id is None and (attempt.submitted_at or now) >= now - GUEST_WORK_ADOPTED
+
+
 def adopt_guest_attempts(session: Session, user: User, guest_token: str, now: dt.datetime) -> int:
     """Give the attempts made as a guest in this browser, in the last hour, to the account
     just logged in to: an open one carries on as the learner's, and a submitted one counts

@@ -89,6 +89,14 @@ def load_attempt(attempt_id: int) -> Attempt:
             # Most likely the learner's own attempt, opened after their session ended:
             # ask them to log in, and bring them back here.
             abort(login_manager.unauthorized())
+        if request.method == "GET" and current_user.is_authenticated and attempt.user_id is None:
+            # Most likely their guest work, too old to be kept when they logged in just now.
+            flash(
+                "That attempt was made as a guest and could not be kept on your account"
+                " (only the last hour's guest work is). Here is its quiz.",
+                "info",
+            )
+            abort(redirect(url_for("quiz.intro", quiz_id=attempt.quiz_id)))
         raise
 
 
@@ -264,6 +272,7 @@ def result(attempt_id: int):
         settings=quiz_of(attempt.quiz),
         items=service.review(db_session, attempt),
         is_guest=attempt.user_id is None,
+        keepable=service.still_adoptable(attempt, utcnow()),
     )
 
 

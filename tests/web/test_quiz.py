@@ -472,6 +472,28 @@ def test_signing_up_after_a_guest_quiz_welcomes_then_says_the_work_is_kept(app, 
     assert attempt_state(app, finished).user_id is not None
 
 
+def test_an_old_guest_result_says_it_is_too_late_to_keep_and_signing_up_goes_to_its_quiz(
+    app, browser
+):
+    quiz = quiz_id(app, LIBRARY_BANK, "key-facts")
+    finished = take_all_correct(app, browser, quiz)
+    with session_scope(app) as session:
+        record = session.get(Attempt, finished)
+        record.started_at -= dt.timedelta(hours=3)
+        record.submitted_at -= dt.timedelta(hours=3)
+    result = f"/attempt/{finished}/result"
+    page = browser.get(result).get_data(as_text=True)
+    assert "too late to keep it on an account" in page and "within the hour" not in page
+    fields = {"username": "latecomer", "display_name": "Late", "password": "long enough pw"}
+    fields |= {"confirm": fields["password"], "role": "student"}
+    signed_up = browser.post(f"/signup?next={result}", fields)
+    sent = browser.get(signed_up.headers["Location"])
+    assert sent.status_code == 302 and sent.headers["Location"] == f"/quiz/{quiz}"
+    intro = browser.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "could not be kept on your account" in intro
+    assert attempt_state(app, finished).user_id is None
+
+
 def accepted_answers(question) -> list[str]:
     """A typed question's right answers, as the form would hold them."""
     if question.type == "short":
