@@ -244,6 +244,7 @@ def _done_page(deck: service.Deck, tag: str | None):
             else None
         ),
         new_left=service.new_cards_left(session, user, deck, now),
+        new_per_day=user.new_cards_per_day,
     )
 
 

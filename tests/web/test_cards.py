@@ -299,6 +299,13 @@ def test_the_deck_page_sets_the_new_card_limit(app, browser, learner, deck):
     assert browser.post(f"/cards/{deck}/new-cards", {"new_cards_per_day": "x"}).status_code == 422
 
 
+def test_with_no_new_cards_a_day_the_session_end_says_so(app, browser, learner, deck):
+    assert browser.post(f"/cards/{deck}/new-cards", {"new_cards_per_day": "0"}).status_code == 302
+    done = browser.get(f"/cards/{deck}/review").get_data(as_text=True)
+    assert "Done for now" in done
+    assert "Your settings allow no new cards a day" in done and "more come tomorrow" not in done
+
+
 def test_a_form_without_its_csrf_token_is_refused(app, client, browser, learner):
     response = client.post("/cards/settings", data={"timezone": "Asia/Tokyo"})
     assert response.status_code == 400

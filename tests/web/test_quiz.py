@@ -121,6 +121,15 @@ def test_every_kind_of_saved_answer_is_shown_again_in_its_control(app, browser):
                     assert re.findall(r'<option value="(\w+)" selected>', field) == [value]
 
 
+def test_question_and_overview_pages_are_not_kept_by_the_browser(app, browser):
+    """Back after submitting asks the server again, which sends the learner to the result."""
+    attempt, url = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    for page in (url, f"/attempt/{attempt}/finish"):
+        assert browser.get(page).headers["Cache-Control"] == "no-store", page
+    browser.post(f"/attempt/{attempt}/submit")
+    assert browser.get(url).headers["Location"].endswith(f"/attempt/{attempt}/result")
+
+
 def test_navigation_previous_and_next(app, browser):
     attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
     questions = questions_of(app, attempt)
@@ -362,6 +371,7 @@ def test_immediate_feedback_shows_the_answer_once_answered_and_locks_it(app, bro
     question = questions_of(app, attempt)[0]
     page = browser.get(f"/attempt/{attempt}/1").get_data(as_text=True)
     assert "Check answer" in page and question.explanation not in page
+    assert "Your answer is saved when you check it." in page
     checked = answer(browser, attempt, 1, correct_form(question), action="check")
     assert checked.headers["Location"].endswith(f"/attempt/{attempt}/1")
     page = browser.get(f"/attempt/{attempt}/1").get_data(as_text=True)
