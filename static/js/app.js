@@ -54,11 +54,21 @@
     }
     function schedule() {
       clearTimeout(timer);
-      timer = setTimeout(save, 600);
+      timer = setTimeout(function () { timer = null; save(); }, 600);
     }
     form.addEventListener("change", schedule);
     form.addEventListener("input", schedule);
     form.addEventListener("order-changed", schedule);
+    // The form's own buttons send the answer with them.
+    form.addEventListener("submit", function () { clearTimeout(timer); timer = null; });
+    // Leaving the page (a link, a closed tab) within the wait sends what was typed anyway.
+    window.addEventListener("pagehide", function () {
+      if (timer === null || !navigator.sendBeacon) return;
+      clearTimeout(timer); timer = null;
+      var data = new FormData(form);
+      data.set("action", "save");
+      navigator.sendBeacon(url, data);
+    });
   }
 
   // Ordering questions: drag items, or move them with buttons; the position menus follow.

@@ -173,3 +173,23 @@ def test_enter_in_an_answer_moves_forward_not_back(live_server: str, page: Page)
     expect_question(page, number + 1, len(questions))
     page.goto(f"{attempt}/{number}")
     expect(answer_field(page)).to_have_value(typed_answer(questions[number - 1]))
+
+
+def test_an_answer_typed_just_before_leaving_the_page_is_kept(live_server: str, page: Page):
+    """Autosave waits for typing to pause; leaving within that wait still sends the answer."""
+    questions = all_types()
+    attempt = start_quiz(page, live_server, ALL_TYPES_QUIZ)
+    number = first_of_type(questions)["short"]
+    page.goto(f"{attempt}/{number}")
+    typed = typed_answer(questions[number - 1])
+    answer_field(page).fill(typed)
+    page.get_by_role("link", name="Overview and submit").click()  # at once, not a form button
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ready to submit?")
+    kept = ""
+    for _ in range(20):  # the beacon is sent as the page goes; it may land a moment later
+        page.goto(f"{attempt}/{number}")
+        kept = answer_field(page).input_value()
+        if kept:
+            break
+        page.wait_for_timeout(100)
+    assert kept == typed
