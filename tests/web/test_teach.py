@@ -863,6 +863,7 @@ def test_a_quiz_with_an_attempts_limit_asks_a_guest_to_log_in(app, make_browser)
     quiz = quiz_id(app, LIBRARY_BANK, "timed")  # 2 attempts allowed
     intro = guest.get(f"/quiz/{quiz}").get_data(as_text=True)
     assert "counted on your account" in intro and "Log in to take it" in intro
+    assert " used" not in text_of(intro) and "allowed" in text_of(intro)
     assert "Start the quiz" not in intro
     refused = guest.post(f"/quiz/{quiz}/start")
     assert refused.status_code == 403 and "log in to take it" in refused.get_data(as_text=True)
