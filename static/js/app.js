@@ -52,8 +52,19 @@
         .then(function (body) { if (status) status.textContent = body.message || ""; })
         .catch(function () { if (status) status.textContent = "Not saved yet: check your connection. Your answer is kept on this page."; });
     }
+    // An order question half ranked is not an answer yet: wait for every position.
+    function halfRanked() {
+      var ranks = Array.prototype.slice.call(form.querySelectorAll(".order-rank"));
+      var given = ranks.filter(function (select) { return select.value; }).length;
+      return given > 0 && given < ranks.length;
+    }
     function schedule() {
       clearTimeout(timer);
+      timer = null;
+      if (halfRanked()) {
+        if (status) status.textContent = "";
+        return;
+      }
       timer = setTimeout(function () { timer = null; save(); }, 600);
     }
     form.addEventListener("change", schedule);

@@ -193,3 +193,19 @@ def test_an_answer_typed_just_before_leaving_the_page_is_kept(live_server: str, 
             break
         page.wait_for_timeout(100)
     assert kept == typed
+
+
+def test_a_half_ranked_order_question_waits_without_an_error(live_server: str, page: Page):
+    questions = all_types()
+    attempt = start_quiz(page, live_server, ALL_TYPES_QUIZ)
+    number = first_of_type(questions)["order"]
+    page.goto(f"{attempt}/{number}")
+    first = page.locator(".order-rank").first
+    saves = []
+    page.on(
+        "request", lambda request: saves.append(request.url) if "autosave" in request.url else 0
+    )
+    first.select_option("1")
+    page.wait_for_timeout(1200)  # twice autosave's wait
+    assert saves == []
+    expect(page.locator(".save-status")).to_have_text("")
