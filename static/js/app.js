@@ -22,14 +22,23 @@
     document.querySelectorAll(".timer[data-remaining]").forEach(function (timer) {
       var end = Date.now() + parseInt(timer.getAttribute("data-remaining"), 10) * 1000;
       var value = timer.querySelector(".timer-value");
+      // The count itself is not read out every second; the last minute is, once.
+      var warning = document.createElement("p");
+      warning.className = "visually-hidden timer-warning";
+      warning.setAttribute("aria-live", "assertive");
+      timer.parentNode.insertBefore(warning, timer.nextSibling);
       function tick() {
         var left = Math.max(0, Math.round((end - Date.now()) / 1000));
         var minutes = Math.floor(left / 60), seconds = left % 60;
         value.textContent = minutes + " min " + (seconds < 10 ? "0" : "") + seconds + " s";
-        if (left <= 60) timer.classList.add("low");
+        if (left <= 60 && !timer.classList.contains("low")) {
+          timer.classList.add("low");
+          warning.textContent = "One minute left: your saved answers are submitted when the time is up.";
+        }
         if (left === 0) {
           clearInterval(handle);
-          window.location.reload();
+          // A second's margin: the server counts whole seconds down, not rounded ones.
+          setTimeout(function () { window.location.reload(); }, 1000);
         }
       }
       var handle = setInterval(tick, 1000);

@@ -463,6 +463,18 @@ def test_timer_counts_down_on_a_timed_quiz(live_server: str, page: Page) -> None
 
     elapsed = seconds(first) - seconds(value.inner_text())
     assert elapsed in (1, 2, 3), f"the timer went down by {elapsed} s"
+    expect(page.locator(".timer-warning")).to_have_text("")  # nothing read out yet
+
+
+def test_the_last_minute_of_a_timed_quiz_is_read_out_once(live_server: str, page: Page):
+    signup(page, live_server, "clock-watcher")
+    start_quiz(page, live_server, "Against the clock")  # a one-minute quiz
+    warning = page.locator(".timer-warning")
+    expect(warning).to_have_attribute("aria-live", "assertive")
+    expect(warning).to_have_text(
+        "One minute left: your saved answers are submitted when the time is up."
+    )
+    expect(page.get_by_role("timer")).to_have_class(re.compile(r"\blow\b"))
 
 
 OVERFLOWING = """() => {

@@ -233,6 +233,7 @@ def test_the_deck_page_shows_counts_tags_forecast_and_the_limit(app, browser, le
     assert "0 reviews due in the next 7 days" in page
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
     assert "Today: 0; Tomorrow: 0" in html  # the chart's description
+    assert "Today's bar counts every card due by midnight" in page
     assert 'name="new_cards_per_day"' in html and 'value="20"' in html
     assert f'href="/cards/{deck}/cram"' in html
 
