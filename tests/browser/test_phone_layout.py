@@ -5,6 +5,8 @@ Wide tables may scroll inside their own box; the page itself never scrolls sidew
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from playwright.sync_api import Page
@@ -91,3 +93,9 @@ def test_flashcard_pages_fit_a_phone(live_app: Flask, live_server: str, classroo
     assert_fits(page, "flashcard-back")
     page.goto(f"{live_server}/progress")
     assert_fits(page, "progress-with-flashcards")
+    # A deck with sub-decks: each one's links are on screen, not past a sideways scroll.
+    page.goto(f"{live_server}/cards/")
+    page.get_by_role("link", name=re.compile("^Turkish drones for Kosovo")).first.click()
+    assert_fits(page, "flashcard-deck-with-tags")
+    cram = page.locator(".subdeck-links a", has_text="Cram").first.bounding_box()
+    assert cram["x"] + cram["width"] <= PHONE["width"]
