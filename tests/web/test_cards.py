@@ -225,7 +225,7 @@ def test_the_deck_page_shows_counts_tags_forecast_and_the_limit(app, browser, le
     page = text(html)
     assert "104 cards in this deck." in page
     assert counts_on(html) == (20, 0, 0)
-    assert "Sub-decks by tag" in page
+    assert "Sub-decks by tag" in page and "share the deck’s daily limit" in page
     row = re.search(r"<th scope=\"row\">dates</th>(.*?)</tr>", html, re.S).group(1)
     assert re.findall(r"<td>(\d+)</td>", row) == ["12", "12", "0", "0"]
     assert f'href="/cards/{deck}/review?tag=dates"' in html
