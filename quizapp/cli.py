@@ -52,7 +52,7 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
     the questions folder (QUIZAPP_QUESTIONS_DIR, if set). Exits with status 1 if any bank
     has a problem.
     """
-    folders = list(paths) or [Path(os.environ.get(f"{PREFIX}QUESTIONS_DIR") or questions_dir())]
+    folders = list(paths) or [questions_dir(os.environ.get(f"{PREFIX}QUESTIONS_DIR"))]
     loaded = load_banks(folders)
     if not loaded:
         where = ", ".join(_shown_path(p) for p in folders)
@@ -129,7 +129,7 @@ def import_banks(paths: tuple[Path, ...]) -> None:
     from quizapp.services.banks import import_paths
 
     app = _app(IMPORT_ON_START=False)
-    folders = list(paths) or [Path(app.config["QUESTIONS_DIR"] or questions_dir())]
+    folders = list(paths) or [questions_dir(app.config["QUESTIONS_DIR"])]
     with session_scope(app) as session:
         reports, failed = import_paths(session, folders)
     for report in reports:

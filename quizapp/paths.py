@@ -16,8 +16,9 @@ def package_or_repo_dir(name: str) -> Path:
     return package_dir.parent / name
 
 
-def questions_dir() -> Path:
-    return package_or_repo_dir("questions")
+def questions_dir(configured: str | Path | None = None) -> Path:
+    """The banks' folder: the one configured (QUIZAPP_QUESTIONS_DIR), else the bundled one."""
+    return Path(configured) if configured else package_or_repo_dir("questions")
 
 
 def templates_dir() -> Path:

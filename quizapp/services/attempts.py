@@ -432,8 +432,10 @@ previous lesson's guest is someone else."""
 
 
 def still_adoptable(attempt: Attempt, now: dt.datetime) -> bool:
-    """Whether a guest's submitted attempt would still be kept at a log-in now."""
-    return attempt.user_id is None and (attempt.submitted_at or now) >= now - GUEST_WORK_ADOPTED
+    """Whether a guest's attempt would still be kept at a log-in now (as
+    `adopt_guest_attempts` picks them: by its submission, or its last activity if open)."""
+    last = attempt.submitted_at or attempt.last_activity_at
+    return attempt.user_id is None and last >= now - GUEST_WORK_ADOPTED
 
 
 def adopt_guest_attempts(session: Session, user: User, guest_token: str, now: dt.datetime) -> int:

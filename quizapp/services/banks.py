@@ -160,7 +160,7 @@ def _taken_by_a_teacher(loaded: LoadedBank) -> LoadedBank:
 def import_folder_on_start(app: Flask) -> None:
     from quizapp.db import session_scope
 
-    folder = Path(app.config["QUESTIONS_DIR"] or questions_dir())
+    folder = questions_dir(app.config["QUESTIONS_DIR"])
     with session_scope(app) as session:
         reports, failed = import_paths(session, [folder])
     for report in reports:

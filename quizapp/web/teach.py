@@ -140,7 +140,7 @@ class UploadForm(FlaskForm):
 
 
 def _questions_folder() -> Path:
-    return Path(current_app.config.get("QUESTIONS_DIR") or questions_dir())
+    return questions_dir(current_app.config.get("QUESTIONS_DIR"))
 
 
 def _bank_content(form: UploadForm) -> tuple[str | bytes | None, str]:

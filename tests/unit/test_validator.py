@@ -638,7 +638,7 @@ def test_cli_json_with_problems_prints_them_to_stderr() -> None:
 def test_cli_defaults_to_the_questions_folder(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(cli, "questions_dir", lambda: tmp_path)
+    monkeypatch.setattr(cli, "questions_dir", lambda configured=None: configured or tmp_path)
     empty = _run()
     assert empty.exit_code == 1
     assert "no question banks" in empty.stderr
