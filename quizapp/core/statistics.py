@@ -13,7 +13,7 @@ drawn at random for other learners) is left out of that question's figures.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import correlation, fmean, median, stdev
 from typing import NamedTuple, TypedDict
@@ -201,6 +201,28 @@ def distractor_analysis(
     total = len(picks)
     return [
         (choice, counts[choice], counts[choice] / total if total else 0.0) for choice in choices
+    ]
+
+
+def common_answers(
+    answers: Sequence[str], attempts: int, same: Callable[[str], str], limit: int = 5
+) -> list[tuple[str, int, float]]:
+    """The answers given most often: each with how many attempts gave it and their share of
+    `attempts` (those that contained the question), most given first, then first given.
+
+    Answers with the same `same(answer)` are one answer, shown as it was first spelled: for
+    typed answers, the form the grader compares them in, so that "Belgrade" and "belgrade"
+    count together as the grader treats them alike.
+    """
+    counts: dict[str, int] = {}
+    spelled: dict[str, str] = {}
+    for answer in answers:
+        key = same(answer)
+        counts[key] = counts.get(key, 0) + 1
+        spelled.setdefault(key, answer)
+    ranked = sorted(counts, key=lambda key: -counts[key])[:limit]
+    return [
+        (spelled[key], counts[key], counts[key] / attempts if attempts else 0.0) for key in ranked
     ]
 
 

@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import Select, Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
-from quizapp.core import statistics
+from quizapp.core import grading, statistics
 from quizapp.core.charts import bar_chart_svg, histogram_svg
+from quizapp.core.text import fold
 from quizapp.models import (
     Assignment,
     Attempt,
@@ -32,6 +33,9 @@ from quizapp.services.content import question_of
 from quizapp.services.errors import NotFound
 
 CHOICE_TYPES = ("single", "multiple", "true_false")
+TYPED_TYPES = ("short", "numeric", "date", "cloze")
+"""Questions answered by typing: their wrong answers are listed, most given first."""
+COMMON_WRONG_ANSWERS = 5
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,13 @@ class Option:
 
 
 @dataclass(frozen=True)
+class WrongAnswer:
+    text: str
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
 class QuestionRow:
     number: int
     version: QuestionVersion
@@ -51,6 +62,11 @@ class QuestionRow:
     band: str | None
     options: list[Option] | None
     """How often each option was picked, for choice questions."""
+    wrong_answers: list[WrongAnswer] | None
+    """The typed answers that did not earn full marks, most given first, for typed questions;
+    answers the grader treats alike (case, accents, spacing) are one."""
+    accepted: str | None
+    """The answers the question accepts, for typed questions, beside their wrong answers."""
     other_versions: bool
     """Whether another version of this question also appears (the row names its version)."""
 
@@ -133,8 +149,36 @@ def _options(question: Any, picks: list[Any]) -> list[Option] | None:
     return None
 
 
+def _decoded(answer: str, decoded: dict[str, Any]) -> Any:
+    """The stored answer, read once: many learners give the same answer."""
+    if answer not in decoded:
+        decoded[answer] = json.loads(answer)
+    return decoded[answer]
+
+
+def _wrong_answers(typed: bool, given: list[str], attempts: int) -> list[WrongAnswer] | None:
+    if not typed:
+        return None
+    answered = [text for text in given if text != grading.NO_ANSWER]
+    return [
+        WrongAnswer(text, count, share)
+        for text, count, share in statistics.common_answers(
+            answered, attempts, fold, COMMON_WRONG_ANSWERS
+        )
+    ]
+
+
+def _accepted(question: Any) -> str:
+    if question.type == "short":
+        return " / ".join(question.answers)
+    if question.type == "cloze":
+        return "; ".join(" / ".join(accepted) for accepted in question.gaps())
+    return grading.describe_answer(question)
+
+
 def analyse(session: Session, classroom: Classroom, quiz_id: int) -> Analysis:
-    """Facility, discrimination, option picks and flags for each question, and two charts.
+    """Facility, discrimination, option picks, common wrong answers and flags for each
+    question, and two charts.
 
     Four queries: the quiz (if assigned to the class), the attempts, their responses, and the
     question versions they used.
@@ -157,10 +201,12 @@ def analyse(session: Session, classroom: Classroom, quiz_id: int) -> Analysis:
     }
     questions = {vid: question_of(version) for vid, version in versions.items()}
     picked = {vid for vid, question in questions.items() if question.type in CHOICE_TYPES}
+    typed = {vid for vid, question in questions.items() if question.type in TYPED_TYPES}
 
     scored: list[statistics.AttemptScores] = []
     picks: dict[int, list[Any]] = defaultdict(list)
-    decoded: dict[str, Any] = {}  # many learners give the same answer: decode it once
+    wrong: dict[int, list[str]] = defaultdict(list)
+    decoded: dict[str, Any] = {}
     names = {vid: str(vid) for vid in questions}
     blanks = {vid: (0.0, question.points, None) for vid, question in questions.items()}
     for attempt_id, order, _ in attempts:
@@ -170,9 +216,10 @@ def analyse(session: Session, classroom: Classroom, quiz_id: int) -> Analysis:
             points, max_points, answer = given.get(vid) or blanks[vid]
             responses.append(statistics.ItemResponse(names[vid], points, max_points))
             if vid in picked:
-                if answer is not None and answer not in decoded:
-                    decoded[answer] = json.loads(answer)
-                picks[vid].append(None if answer is None else decoded[answer])
+                picks[vid].append(None if answer is None else _decoded(answer, decoded))
+            elif vid in typed and answer is not None and points < max_points:
+                response = _decoded(answer, decoded)
+                wrong[vid].append(grading.describe_response(questions[vid], response))
         scored.append(statistics.AttemptScores(attempt_id, responses))
 
     ordered = sorted(versions.values(), key=lambda v: (v.position, v.question_key, v.version))
@@ -189,6 +236,8 @@ def analyse(session: Session, classroom: Classroom, quiz_id: int) -> Analysis:
             stats=item,
             band=statistics.facility_band(item.facility) if item.facility is not None else None,
             options=_options(questions[version.id], picks[version.id]),
+            wrong_answers=_wrong_answers(version.id in typed, wrong[version.id], item.attempts),
+            accepted=_accepted(questions[version.id]) if version.id in typed else None,
             other_versions=keys[version.question_key] > 1,
         )
         for number, (version, item) in enumerate(zip(ordered, stats, strict=True), start=1)

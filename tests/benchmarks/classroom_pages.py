@@ -25,7 +25,8 @@ it renders in turns, in this process, with the leaderboard cache off:
   assignment (count, best, mean, first submission) and the cell's status;
 - the item analysis of the key-facts quiz (`teach.analysis`), against bare SQL of each
   question's facility and the sums its discrimination is made of (a question shown but
-  left blank scores 0), the option picks of the choice questions and the score bands.
+  left blank scores 0), the option picks of the choice questions, the typed answers that
+  missed full marks and the score bands.
 
 The services' numbers are checked against the bare queries' before anything is timed.
 Each page must take at most LIMIT times its bare query (medians of the runs); the table
@@ -584,7 +585,8 @@ def database(scale: Scale, folder: Path, use_cache: bool) -> Path:
 # in SQL (the tie-break rule as a window), the overall board also reads the flashcard
 # streaks, the gradebook gives each cell's status, and the item analysis computes each
 # question's facility and the sums its discrimination is made of (blank answers count 0),
-# the option picks of choice questions, and the score distribution.
+# the option picks of choice questions, the typed answers that missed full marks, and the
+# score distribution.
 # Written for SQLite: CROSS JOIN makes it read the class's memberships first, then their
 # attempts by (user, quiz), whatever it guesses of the tables' sizes.
 
@@ -680,6 +682,14 @@ JOIN question_versions v ON v.id = r.question_version_id
 CROSS JOIN json_each(r.answer) p
 WHERE v.type IN ('single', 'multiple', 'true_false')
 GROUP BY r.question_version_id, p.value""",
+    # The typed answers that did not earn full marks, for the most common wrong answers.
+    f"""
+SELECT r.question_version_id, r.answer, count(*)
+FROM ({CLASS_ATTEMPTS}) att
+CROSS JOIN responses r ON r.attempt_id = att.id
+JOIN question_versions v ON v.id = r.question_version_id
+WHERE v.type IN ('short', 'numeric', 'date', 'cloze') AND r.points < r.max_points
+GROUP BY r.question_version_id, r.answer""",
     # The score distribution and summary.
     f"""
 SELECT min(CAST(percentage / 10 AS INTEGER), 9), count(*), sum(percentage),
@@ -895,7 +905,7 @@ def check_numbers(raw: Any, view: ClassView) -> None:
         assert grading_method in ("best", "average"), grading_method
         assert close(cell.score, best if grading_method == "best" else mean)
 
-    analysis, (sums, picks, bands) = results["item analysis"]
+    analysis, (sums, picks, typed, bands) = results["item analysis"]
     stats = {row.version.id: row for row in analysis.rows}
     assert stats.keys() == {row[0] for row in sums}, "item analysis: other questions"
     for version_id, n, points, top, sy, sxx, syy, sxy in sums:
@@ -908,6 +918,12 @@ def check_numbers(raw: Any, view: ClassView) -> None:
         for option in row.options or ()
     }
     assert sum(options.values()) == sum(count for *_, count in picks), "item analysis: picks"
+    most_given: dict[int, int] = {}
+    for version_id, _answer, count in typed:
+        most_given[version_id] = max(count, most_given.get(version_id, 0))
+    shown = {row.version.id: row.wrong_answers for row in analysis.rows if row.wrong_answers}
+    assert shown.keys() == most_given.keys(), "item analysis: other typed questions"
+    assert all(shown[vid][0].count == count for vid, count in most_given.items())
     assert analysis.attempts == sum(row[1] for row in bands)
     assert close(analysis.summary["mean"], sum(row[2] for row in bands) / analysis.attempts)
 

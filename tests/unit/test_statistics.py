@@ -9,6 +9,7 @@ from quizapp.core.statistics import (
     MIN_ATTEMPTS_TO_FLAG,
     AttemptScores,
     ItemResponse,
+    common_answers,
     distractor_analysis,
     facility_band,
     item_analysis,
@@ -264,6 +265,16 @@ def test_distractor_analysis_counts_each_choice():
         ("c", 1, pytest.approx(0.2)),
         ("d", 0, 0.0),
     ]
+
+
+def test_common_answers_groups_alike_answers_most_given_first():
+    given = ["Belgrade", "Nis", "belgrade ", "Pristina", "BELGRADE", "nis", "Skopje"]
+    assert common_answers(given, 10, lambda text: text.strip().lower(), limit=3) == [
+        ("Belgrade", 3, pytest.approx(0.3)),  # spelled as it was first given
+        ("Nis", 2, pytest.approx(0.2)),
+        ("Pristina", 1, pytest.approx(0.1)),  # a tie goes to the one given first
+    ]
+    assert common_answers([], 0, str.lower) == []
 
 
 def test_distractor_analysis_ignores_removed_choices_and_repeats():

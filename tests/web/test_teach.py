@@ -1253,6 +1253,103 @@ def test_item_analysis_flags_questions_far_from_their_marked_difficulty(
     assert table.count("marked medium") == 1
 
 
+TYPED_BANK = (
+    TINY_BANK.split("questions:\n")[0]
+    .replace("id: tiny-bank", "id: typed-bank")
+    .replace("title: Tiny test bank", "title: Typed answers")
+    + """\
+questions:
+  - id: day
+    type: short
+    prompt: On which day was the festival?
+    answers: [Saturday, Sat]
+    explanation: It was on Saturday.
+    source: The harbour festival took place on Saturday.
+  - id: boats
+    type: numeric
+    prompt: How many boats sailed?
+    answer: 20
+    explanation: Twenty boats sailed.
+    source: Twenty boats sailed past the lighthouse.
+  - id: weather
+    type: cloze
+    prompt: Fill in the gaps.
+    text: The {{wind}} was strong all {{afternoon|day}}.
+    explanation: The article says so.
+    source: The wind was strong all afternoon.
+
+quizzes:
+  - id: typed
+    title: Harbour quiz (typed)
+    questions: [day, boats, weather]
+"""
+)
+
+
+def test_item_analysis_lists_the_wrong_answers_typed_most_often(app, make_browser, create_user):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    assert upload(teacher, TYPED_BANK).status_code == 302
+    class_id = new_class(teacher)
+    quiz = quiz_id(app, "typed-bank", "typed")
+    assign(teacher, class_id, quiz)
+    answers = [
+        {"day": "Friday", "boats": "12", "weather": ["wind", "morning"]},
+        {"day": " friday!", "boats": "12", "weather": ["rain", "afternoon"]},
+        {"day": "<b>Sunday</b>", "boats": "30", "weather": ["wind", "morning"]},
+        {"day": "saturday", "boats": "20", "weather": ["wind", "day"]},
+        {"day": "", "boats": "1,200", "weather": ["", ""]},
+    ]
+    for number, picks in enumerate(answers, start=1):
+        student = add_student(app, class_id, f"s{number}", f"S{number}")
+        with session_scope(app) as session:
+            taker = attempt_service.Taker(user=session.get(User, student))
+            attempt = attempt_service.start_attempt(
+                session, session.get(QuizRecord, quiz), taker, soon(1)
+            )
+            for version in attempt_service.versions_of(session, attempt):
+                raw = picks[version.question_key]
+                attempt_service.save_answer(session, attempt, version.id, raw, soon(2))
+            attempt_service.submit_attempt(session, attempt, soon(3))
+
+    with session_scope(app) as session:
+        result = item_analysis.analyse(session, session.get(Classroom, class_id), quiz)
+    day, boats, weather = result.rows
+    # "Friday" and " friday!" are one answer to the grader; a blank answer is not listed.
+    assert [(w.text, w.count, w.share) for w in day.wrong_answers] == [
+        ("Friday", 2, 0.4),
+        ("<b>Sunday</b>", 1, 0.2),
+    ]
+    assert day.accepted == "Saturday / Sat"
+    assert [(w.text, w.count) for w in boats.wrong_answers] == [("12", 2), ("30", 1), ("1200", 1)]
+    assert boats.accepted == "20"
+    # A half-right cloze is listed too: it did not earn full marks.
+    assert [(w.text, w.count) for w in weather.wrong_answers] == [
+        ("wind; morning", 2),
+        ("rain; afternoon", 1),
+    ]
+    assert weather.accepted == "wind; afternoon / day"
+
+    html = teacher.get(f"/teach/classes/{class_id}/quizzes/{quiz}/analysis").get_data(as_text=True)
+    section = html.split('id="wrong-heading"')[1].split('id="how-heading"')[0]
+    assert "Accepted: Saturday / Sat" in section
+    assert "&lt;b&gt;Sunday&lt;/b&gt;" in section and "<b>Sunday" not in html
+    assert "wind; morning</td>" in section and "40%" in section
+
+
+def test_item_analysis_lists_no_wrong_answers_for_choice_questions(app, make_browser, create_user):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    quiz = tiny_quiz(app)
+    assign(teacher, class_id, quiz)
+    take(app, add_student(app, class_id, "s1", "S1"), quiz, WRONG, soon())
+    with session_scope(app) as session:
+        result = item_analysis.analyse(session, session.get(Classroom, class_id), quiz)
+    assert all(row.wrong_answers is None and row.accepted is None for row in result.rows)
+    html = teacher.get(f"/teach/classes/{class_id}/quizzes/{quiz}/analysis").get_data(as_text=True)
+    assert 'id="wrong-heading"' not in html
+
+
 # Who may do what
 
 
