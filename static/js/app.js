@@ -27,12 +27,26 @@
       warning.className = "visually-hidden timer-warning";
       warning.setAttribute("aria-live", "assertive");
       timer.parentNode.insertBefore(warning, timer.nextSibling);
+      // A small copy in the corner while the timer is scrolled out of sight (long questions
+      // on a phone); screen readers have the timer itself and the warning.
+      var corner = document.createElement("div");
+      corner.className = "timer-corner";
+      corner.setAttribute("aria-hidden", "true");
+      corner.hidden = true;
+      document.body.appendChild(corner);
+      if ("IntersectionObserver" in window) {
+        new IntersectionObserver(function (entries) {
+          corner.hidden = entries[0].isIntersecting;
+        }).observe(timer);
+      }
       function tick() {
         var left = Math.max(0, Math.round((end - Date.now()) / 1000));
         var minutes = Math.floor(left / 60), seconds = left % 60;
         value.textContent = minutes + " min " + (seconds < 10 ? "0" : "") + seconds + " s";
+        corner.textContent = "Time left " + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
         if (left <= 60 && !timer.classList.contains("low")) {
           timer.classList.add("low");
+          corner.classList.add("low");
           warning.textContent = "One minute left: your saved answers are submitted when the time is up.";
         }
         if (left === 0) {

@@ -477,6 +477,24 @@ def test_the_last_minute_of_a_timed_quiz_is_read_out_once(live_server: str, page
     expect(page.get_by_role("timer")).to_have_class(re.compile(r"\blow\b"))
 
 
+def test_the_time_left_stays_in_a_corner_when_the_timer_scrolls_away(
+    live_server: str, new_page
+) -> None:
+    page = new_page(360, 420)  # a phone held sideways: the question is longer than the screen
+    start_quiz(page, live_server, "Key facts in 10 minutes")
+    corner = page.locator(".timer-corner")
+    expect(corner).to_be_hidden()  # the timer itself is on screen
+    page.mouse.wheel(0, 2000)
+    expect(page.get_by_role("timer")).not_to_be_in_viewport()
+    expect(corner).to_be_visible()
+    expect(corner).to_have_text(re.compile(r"^Time left (10:00|9:[0-5]\d)$"))
+    expect(corner).to_have_attribute("aria-hidden", "true")  # the timer is read, not this copy
+    box = corner.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 360 and box["y"] < 20
+    page.mouse.wheel(0, -2000)
+    expect(corner).to_be_hidden()
+
+
 OVERFLOWING = """() => {
   const width = document.documentElement.clientWidth;
   const scrolls = (el) => getComputedStyle(el).overflowX !== "visible";
