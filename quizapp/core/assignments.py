@@ -6,9 +6,12 @@ gradebook page shows their sentences.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from statistics import fmean
+from typing import TypeVar
+
+Submitted = TypeVar("Submitted", bound=tuple)
 
 UPCOMING = "upcoming"
 TO_DO = "to do"
@@ -21,7 +24,9 @@ COUNTING_RULE = (
     "An assignment counts the attempts submitted from the moment it opens: its open date, "
     "or the moment it was assigned if it has none. Earlier attempts are practice. A quiz "
     "can be practised before its open date, unless it limits attempts: such a test cannot "
-    "be started before it opens."
+    "be started before it opens. Attempts after the due date count only for a student who "
+    "submitted none by then (and are marked late): for the others they are practice, so "
+    "going over the quiz again later does not change the grade."
 )
 STATUS_RULE = (
     "Done: an attempt was submitted by the due date (or there is none). Late: the first "
@@ -38,6 +43,16 @@ AVERAGE_RULE = (
 def counts_from(opens_at: datetime | None, assigned_at: datetime) -> datetime:
     """The moment from which submitted attempts count for the assignment."""
     return opens_at if opens_at is not None else assigned_at
+
+
+def counted(attempts: Sequence[Submitted], due_at: datetime | None) -> list[Submitted]:
+    """Of a learner's attempts submitted since the assignment opened (tuples whose first item
+    is the submission time, oldest first), those that count under `COUNTING_RULE`: the ones
+    submitted by the due date if there are any, otherwise all of them (late work)."""
+    if due_at is None:
+        return list(attempts)
+    on_time = [attempt for attempt in attempts if attempt[0] <= due_at]
+    return on_time or list(attempts)
 
 
 def status(

@@ -174,7 +174,8 @@ def for_student(session: Session, student: User, now: dt.datetime) -> list[Stude
             used = sum(1 for at, _ in submitted[quiz.id] if at >= limit_counts_from[quiz.id])
             attempts_left = max(0, settings.attempts - used)
         start = rules.counts_from(assignment.opens_at, assignment.created_at)
-        counted = [(at, pct) for at, pct in submitted[quiz.id] if at >= start]
+        since_opening = [(at, pct) for at, pct in submitted[quiz.id] if at >= start]
+        counted = rules.counted(since_opening, assignment.due_at)
         first = counted[0][0] if counted else None
         entries.append(
             StudentAssignment(

@@ -1,7 +1,7 @@
 """The gradebook of a class: students by assignments, each cell the quiz's grade.
 
 A page runs a fixed number of queries whatever the size of the class: the assignments,
-the roster, and every counted attempt of the class in one joined query.
+the roster, and every attempt of the class since each assignment opened, in one joined query.
 """
 
 from __future__ import annotations
@@ -86,24 +86,28 @@ def _columns_query() -> Select[Any]:
     )
 
 
-def _counted_attempts(
+Submission = tuple[dt.datetime, float, int]
+"""An attempt as the gradebook counts it: submitted at, percentage, attempt id."""
+
+
+def _submitted_since_opening(
     session: Session, classroom: Classroom, student_id: int | None = None
-) -> dict[tuple[int, int], list[tuple[dt.datetime, float]]]:
-    """(student id, assignment id) -> the (submitted at, percentage) of every attempt that
-    counts for the assignment, oldest first: one query for the whole class.
-    """
+) -> dict[tuple[int, int], list[Submission]]:
+    """(student id, assignment id) -> every attempt submitted since the assignment opened,
+    oldest first: one query for the whole class. `core.assignments.counted` picks those
+    that count."""
     params = {"class_id": classroom.id}
     if student_id is not None:
         params["student_id"] = student_id
-    counted: dict[tuple[int, int], list[tuple[dt.datetime, float]]] = defaultdict(list)
-    rows = session.execute(_counted_query(one_student=student_id is not None), params)
-    for user_id, assignment_id, submitted_at, percentage in rows:
-        counted[(user_id, assignment_id)].append((submitted_at, percentage or 0.0))
-    return counted
+    submitted: dict[tuple[int, int], list[Submission]] = defaultdict(list)
+    rows = session.execute(_submitted_query(one_student=student_id is not None), params)
+    for user_id, assignment_id, submitted_at, percentage, attempt_id in rows:
+        submitted[(user_id, assignment_id)].append((submitted_at, percentage or 0.0, attempt_id))
+    return submitted
 
 
 @cache
-def _counted_query(*, one_student: bool) -> Select[Any]:
+def _submitted_query(*, one_student: bool) -> Select[Any]:
     """Parameters: `class_id`, and `student_id` for one student.
 
     The students are an IN subquery rather than a join, so that SQLite reads their attempts
@@ -114,7 +118,7 @@ def _counted_query(*, one_student: bool) -> Select[Any]:
     start = func.coalesce(Assignment.opens_at, Assignment.created_at)
     students = select(Membership.student_id).where(Membership.class_id == class_id)
     query = (
-        select(Attempt.user_id, Assignment.id, Attempt.submitted_at, Attempt.percentage)
+        select(Attempt.user_id, Assignment.id, Attempt.submitted_at, Attempt.percentage, Attempt.id)
         .join(
             Assignment,
             and_(
@@ -136,7 +140,8 @@ def _counted_query(*, one_student: bool) -> Select[Any]:
     return query
 
 
-def _cell(column: Column, attempts: list[tuple[dt.datetime, float]], now: dt.datetime) -> Cell:
+def _cell(column: Column, since_opening: list[Submission], now: dt.datetime) -> Cell:
+    attempts = rules.counted(since_opening, column.assignment.due_at)
     first = attempts[0][0] if attempts else None
     return Cell(
         status=rules.status(
@@ -146,7 +151,7 @@ def _cell(column: Column, attempts: list[tuple[dt.datetime, float]], now: dt.dat
             now,
             can_be_taken=column.quiz.is_active,
         ),
-        score=quiz_grade([pct for _, pct in attempts], column.settings.grading),
+        score=quiz_grade([pct for _, pct, _ in attempts], column.settings.grading),
         attempts=len(attempts),
     )
 
@@ -155,11 +160,11 @@ def gradebook(session: Session, classroom: Classroom, now: dt.datetime) -> Grade
     """Every student who was ever in the class (removed ones last) by current assignment."""
     columns = current_columns(session, classroom)
     members = roster(session, classroom)
-    counted = _counted_attempts(session, classroom)
+    submitted = _submitted_since_opening(session, classroom)
     rows = []
     for membership in members:
         cells = [
-            _cell(column, counted.get((membership.student_id, column.assignment.id), []), now)
+            _cell(column, submitted.get((membership.student_id, column.assignment.id), []), now)
             for column in columns
         ]
         rows.append(
@@ -176,8 +181,9 @@ def gradebook(session: Session, classroom: Classroom, now: dt.datetime) -> Grade
 @dataclass(frozen=True)
 class AttemptLine:
     attempt: Attempt
-    counts: bool
-    """Whether the attempt counts for the assignment (see `core.assignments.COUNTING_RULE`)."""
+    counts: str
+    """Whether the attempt counts for the assignment, and if not why (see
+    `core.assignments.COUNTING_RULE`): "yes", a reason, or "—" for one in progress."""
 
 
 @dataclass
@@ -201,7 +207,7 @@ def student_detail(
     """One student's cells and every attempt (finished or not) at each assigned quiz."""
     membership = membership_in(session, classroom, student_id)
     columns = current_columns(session, classroom)
-    counted = _counted_attempts(session, classroom, student_id)
+    submitted = _submitted_since_opening(session, classroom, student_id)
     attempts = session.scalars(
         select(Attempt)
         .where(
@@ -216,13 +222,13 @@ def student_detail(
         by_quiz[attempt.quiz_id].append(attempt)
     sections = []
     for column in columns:
-        cell = _cell(column, counted.get((student_id, column.assignment.id), []), now)
-        start = rules.counts_from(column.assignment.opens_at, column.assignment.created_at)
+        since_opening = submitted.get((student_id, column.assignment.id), [])
+        cell = _cell(column, since_opening, now)
+        counting = {
+            attempt_id for *_, attempt_id in rules.counted(since_opening, column.assignment.due_at)
+        }
         lines = [
-            AttemptLine(
-                attempt,
-                counts=attempt.submitted_at is not None and attempt.submitted_at >= start,
-            )
+            AttemptLine(attempt, _counts(attempt, counting, column.assignment.due_at))
             for attempt in by_quiz[column.quiz.id]
         ]
         sections.append(StudentSection(column, cell, lines))
@@ -232,6 +238,16 @@ def student_detail(
         sections=sections,
         average=rules.average((s.cell.status, s.cell.score) for s in sections),
     )
+
+
+def _counts(attempt: Attempt, counting: set[int], due_at: dt.datetime | None) -> str:
+    if attempt.id in counting:
+        return "yes"
+    if attempt.submitted_at is None:
+        return "—"
+    if due_at is not None and attempt.submitted_at > due_at:
+        return "practice, after the due date"
+    return "practice, before it opened"
 
 
 def attempt_of_student(session: Session, classroom: Classroom, attempt_id: int) -> Attempt:

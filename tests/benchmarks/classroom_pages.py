@@ -21,8 +21,8 @@ it renders in turns, in this process, with the leaderboard cache off:
   SQL that picks the best attempt per student and quiz (highest score, then shortest, then
   earliest), sums them per student for the overall board, ranks the rows by the tie-break
   rule, and for the overall board reads the flashcard review streaks;
-- the gradebook (`teach.gradebook_page`), against bare SQL of each student's attempts per
-  assignment (count, best, mean, first submission) and the cell's status;
+- the gradebook (`teach.gradebook_page`), against bare SQL of each student's counted attempts
+  per assignment (count, best, mean, first submission) and the cell's status;
 - the item analysis of the key-facts quiz (`teach.analysis`), against bare SQL of each
   question's facility and the sums its discrimination is made of (a question shown but
   left blank scores 0), the option picks of the choice questions, the typed answers that
@@ -644,6 +644,13 @@ JOIN assignments s ON s.class_id = m.class_id AND s.archived_at IS NULL
 LEFT JOIN attempts a ON a.user_id = m.student_id AND a.quiz_id = s.quiz_id
      AND a.submitted_at IS NOT NULL AND a.preview = 0
      AND a.submitted_at >= coalesce(s.opens_at, s.created_at)
+     -- After the due date, only for a student with nothing submitted by then.
+     AND (s.due_at IS NULL OR a.submitted_at <= s.due_at OR NOT EXISTS (
+         SELECT 1 FROM attempts o
+         WHERE o.user_id = m.student_id AND o.quiz_id = s.quiz_id
+           AND o.submitted_at IS NOT NULL AND o.preview = 0
+           AND o.submitted_at >= coalesce(s.opens_at, s.created_at)
+           AND o.submitted_at <= s.due_at))
 WHERE m.class_id = :class_id
 GROUP BY m.id, s.id""",
 )

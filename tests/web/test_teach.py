@@ -25,6 +25,7 @@ from quizapp.models import (
     QuizRecord,
     ReviewLogRecord,
     User,
+    utcnow,
 )
 from quizapp.services import accounts, gradebook, item_analysis
 from quizapp.services import attempts as attempt_service
@@ -1068,6 +1069,52 @@ def test_gradebook_marks_late_and_missing_work(app, make_browser, create_user):
     assert "100%" in late_cell and '<span class="badge badge-late">late</span>' in late_cell
     assert '<span class="badge badge-missing">missing</span>' in cell("Absent")
     assert rules.COUNTING_RULE in html and rules.AVERAGE_RULE in html
+
+
+def test_counted_attempts_are_those_by_the_due_date_when_there_are_any():
+    due = dt.datetime(2025, 5, 1, tzinfo=UTC)
+    before, on_due, after = (due - dt.timedelta(days=1), due, due + dt.timedelta(days=1))
+    assert rules.counted([(before, 40.0), (on_due, 60.0), (after, 0.0)], due) == [
+        (before, 40.0),
+        (on_due, 60.0),
+    ]
+    assert rules.counted([(after, 0.0), (after, 90.0)], due) == [(after, 0.0), (after, 90.0)]
+    assert rules.counted([(after, 0.0)], None) == [(after, 0.0)]
+    assert rules.counted([], due) == []
+
+
+def test_going_over_a_quiz_after_its_due_date_does_not_change_the_grade(
+    app, make_browser, create_user
+):
+    """Under "last" grading, a later 0% used to replace the on-time score."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    quiz = tiny_quiz(app, "last")
+    assign(teacher, class_id, quiz, "2020-01-01T00:00", "2020-02-01T00:00")
+    student, student_id = student_browser(make_browser, create_user, "Revises Later")
+    join(app, student, class_id)
+    late_only = add_student(app, class_id, "lateonly", "Late Only")
+    take(app, student_id, quiz, score_picks(2), dt.datetime(2020, 1, 20, tzinfo=UTC))
+    later = take(app, student_id, quiz, score_picks(0), dt.datetime(2020, 3, 1, tzinfo=UTC))
+    take(app, late_only, quiz, score_picks(3), dt.datetime(2020, 2, 10, tzinfo=UTC))
+    take(app, late_only, quiz, score_picks(1), dt.datetime(2020, 2, 20, tzinfo=UTC))
+
+    with session_scope(app) as session:
+        book = gradebook.gradebook(session, session.get(Classroom, class_id), utcnow())
+    cells = {row.student.display_name: row.cells[0] for row in book.rows}
+    revised, late = cells["Revises Later"], cells["Late Only"]
+    assert (revised.status, revised.score, revised.attempts) == ("done", pytest.approx(66.67), 1)
+    # With nothing by the due date, late work counts, and the last attempt is the grade.
+    assert (late.status, late.score, late.attempts) == ("late", pytest.approx(33.33), 2)
+
+    home = student.get("/").get_data(as_text=True)
+    assert "score <strong>66.7%</strong>" in home and "score <strong>0%</strong>" not in home
+    detail = teacher.get(f"/teach/classes/{class_id}/students/{student_id}").get_data(as_text=True)
+    line = re.search(rf"<tr>(?:(?!</tr>).)*/attempts/{later}\b.*?</tr>", detail, re.S).group(0)
+    assert "practice, after the due date" in line
+    csv_text = teacher.get(f"/teach/classes/{class_id}/gradebook.csv").get_data(as_text=True)
+    assert "Revises Later" in csv_text and ",66.67," in csv_text
 
 
 def test_csv_export_one_row_per_student_with_formula_cells_neutralized(
