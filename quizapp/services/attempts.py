@@ -295,18 +295,8 @@ def save_answer(
 ) -> Response:
     """Check, grade and store an answer. Saving again replaces it (same row, counted once),
     except under immediate feedback: once its feedback is shown, an answer is final."""
-    if attempt.is_submitted:
-        raise Conflict("This attempt has already been submitted; answers can no longer change.")
-    if attempt.deadline_at is not None and now >= attempt.deadline_at:
-        # The caller submits it with expire_if_due; an answer this late is never saved.
-        raise Conflict("Time is up: the attempt is submitted with the answers saved before.")
-    if version_id not in attempt.question_order:
-        raise InvalidAnswer("That question is not part of this attempt.")
-    response = session.scalar(
-        select(Response).where(
-            Response.attempt_id == attempt.id, Response.question_version_id == version_id
-        )
-    )
+    _hold_open_attempt(session, attempt, version_id, now)
+    response = _saved_response(session, attempt, version_id)
     if response is not None and quiz_of(attempt.quiz).feedback == "immediate":
         raise Conflict("This question was already answered and its feedback shown.")
     version = session.get(QuestionVersion, version_id)
@@ -332,10 +322,48 @@ def save_answer(
     return response
 
 
+def _hold_attempt(session: Session, attempt: Attempt) -> None:
+    """Lock the attempt until the caller commits (its row on PostgreSQL, the database's write
+    lock on SQLite), then read it again. A request for the same attempt sent at the same
+    moment (an autosave and Next, a double click, a second tab) waits for this one, then
+    sees what it did: the answer it saved, or the attempt it submitted."""
+    session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id)
+        .values(current_index=Attempt.current_index)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(attempt)
+
+
+def _hold_open_attempt(
+    session: Session, attempt: Attempt, version_id: int, now: dt.datetime
+) -> None:
+    """Hold the attempt, and refuse a change to one that has ended or to another question."""
+    _hold_attempt(session, attempt)
+    if attempt.is_submitted:
+        raise Conflict("This attempt has already been submitted; answers can no longer change.")
+    if attempt.deadline_at is not None and now >= attempt.deadline_at:
+        # The caller submits it with expire_if_due; an answer this late is never saved.
+        raise Conflict("Time is up: the attempt is submitted with the answers saved before.")
+    if version_id not in attempt.question_order:
+        raise InvalidAnswer("That question is not part of this attempt.")
+
+
+def _saved_response(session: Session, attempt: Attempt, version_id: int) -> Response | None:
+    return session.scalar(
+        select(Response).where(
+            Response.attempt_id == attempt.id, Response.question_version_id == version_id
+        )
+    )
+
+
 def submit_attempt(
     session: Session, attempt: Attempt, now: dt.datetime, *, auto: bool = False
 ) -> Attempt:
-    """Finish the attempt and total its score. Submitting twice changes nothing."""
+    """Finish the attempt and total its score. Submitting twice, even at the same moment,
+    changes nothing."""
+    _hold_attempt(session, attempt)
     if attempt.is_submitted:
         return attempt
     points = session.scalar(

@@ -1,0 +1,158 @@
+"""Two requests for the same attempt at the same moment: an autosave and Next, a double
+click on Submit, a second tab. Each test holds one request at the point where the other
+would slip in, for at most a moment; the attempt's lock must make the other wait."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import func, select
+
+from quizapp.core import grading
+from quizapp.db import session_scope
+from quizapp.models import Attempt, Response, ReviewLogRecord
+from quizapp.services import attempts as service
+from tests.conftest import Browser, csrf_token
+from tests.web.helpers import (
+    ARTICLE_BANK,
+    LIBRARY_BANK,
+    correct_form,
+    questions_of,
+    quiz_id,
+    start,
+    wrong_form,
+)
+
+MOMENT = 0.5
+"""How long a held request waits for the other one: long enough for it to slip in."""
+
+
+def second_tab(app, browser: Browser) -> Browser:
+    """Another client on the same browser session: a second tab, or the autosave's fetch."""
+    other = Browser(app.test_client())
+    other.client.set_cookie("session", browser.client.get_cookie("session").value)
+    return other
+
+
+def meet(barrier: threading.Barrier) -> None:
+    """Wait for the other request, or go on alone after a moment if it cannot come."""
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError:
+        pass
+
+
+def in_background(send) -> tuple[threading.Thread, dict]:
+    out: dict = {}
+    thread = threading.Thread(target=lambda: out.setdefault("response", send()))
+    thread.start()
+    return thread, out
+
+
+def test_an_autosave_and_next_at_the_same_moment_save_one_answer(
+    app, browser, create_user, monkeypatch
+):
+    """Both used to find no saved answer, then both inserted one: the second got a 500."""
+    browser.login(create_user()[1])
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    question = questions_of(app, attempt)[0]
+    form = {**correct_form(question), "csrf_token": csrf_token(browser.client)}
+    tab = second_tab(app, browser)
+    barrier = threading.Barrier(2, timeout=MOMENT)
+    check = grading.check_response
+
+    def held(question, raw):  # each request has looked for a saved answer by now
+        meet(barrier)
+        return check(question, raw)
+
+    monkeypatch.setattr(service.grading, "check_response", held)
+    thread, out = in_background(
+        lambda: tab.client.post(f"/attempt/{attempt}/1/autosave", data=form)
+    )
+    step = browser.client.post(f"/attempt/{attempt}/1", data={**form, "action": "next"})
+    thread.join()
+
+    assert step.status_code == 302 and step.headers["Location"].endswith(f"/attempt/{attempt}/2")
+    assert out["response"].status_code == 200
+    assert out["response"].get_json() == {"saved": True, "message": "Saved"}
+    with session_scope(app) as session:
+        saved = session.scalars(select(Response).where(Response.attempt_id == attempt)).all()
+    assert len(saved) == 1 and saved[0].is_correct
+
+
+def test_an_answer_saved_while_the_attempt_is_submitted_is_scored_or_refused(
+    app, browser, create_user, monkeypatch
+):
+    """The autosave used to say "Saved" into an attempt just submitted without it: its
+    review listed an answer that its score left out."""
+    browser.login(create_user()[1])
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    question = questions_of(app, attempt)[0]
+    form = {**correct_form(question), "csrf_token": csrf_token(browser.client)}
+    tab = second_tab(app, browser)
+    saving, submitted = threading.Event(), threading.Event()
+    check = grading.check_response
+
+    def held(question, raw):  # the autosave is under way: the submit is sent now
+        saving.set()
+        submitted.wait(MOMENT)
+        return check(question, raw)
+
+    monkeypatch.setattr(service.grading, "check_response", held)
+    thread, out = in_background(
+        lambda: tab.client.post(f"/attempt/{attempt}/1/autosave", data=form)
+    )
+    assert saving.wait(5)
+    done = browser.client.post(
+        f"/attempt/{attempt}/submit", data={"csrf_token": form["csrf_token"]}
+    )
+    submitted.set()
+    thread.join()
+
+    assert done.status_code == 302
+    with session_scope(app) as session:
+        state = session.get(Attempt, attempt)
+        saved = session.scalar(
+            select(func.coalesce(func.sum(Response.points), 0)).where(
+                Response.attempt_id == attempt
+            )
+        )
+        assert state.submitted_at is not None
+        assert state.points == saved  # every saved answer is in the score
+    if out["response"].get_json()["saved"]:
+        assert saved > 0
+    else:
+        assert out["response"].status_code == 409
+
+
+def test_submitting_twice_at_the_same_moment_schedules_each_missed_card_once(
+    app, browser, create_user, monkeypatch
+):
+    """Both submits used to find the attempt open: each missed card was logged twice."""
+    browser.login(create_user()[1])
+    attempt, _ = start(browser, quiz_id(app, ARTICLE_BANK, "key-facts"))
+    for number, question in enumerate(questions_of(app, attempt), start=1):
+        if question.type in ("single", "true_false", "short", "numeric", "date"):
+            browser.post(f"/attempt/{attempt}/{number}", {**wrong_form(question), "action": "save"})
+    token = csrf_token(browser.client)
+    tab = second_tab(app, browser)
+    barrier = threading.Barrier(2, timeout=MOMENT)
+    submit = service.submit_attempt
+
+    def held(*args, **kwargs):  # each request has read the attempt, still open
+        meet(barrier)
+        return submit(*args, **kwargs)
+
+    monkeypatch.setattr(service, "submit_attempt", held)
+    thread, out = in_background(
+        lambda: tab.client.post(f"/attempt/{attempt}/submit", data={"csrf_token": token})
+    )
+    first = browser.client.post(f"/attempt/{attempt}/submit", data={"csrf_token": token})
+    thread.join()
+
+    assert first.status_code == out["response"].status_code == 302
+    with session_scope(app) as session:
+        logged = session.scalars(
+            select(ReviewLogRecord.card_id).where(ReviewLogRecord.source == "quiz")
+        ).all()
+    assert logged and len(logged) == len(set(logged))

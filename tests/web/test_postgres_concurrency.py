@@ -1,0 +1,15 @@
+"""Two requests for the same attempt at the same moment, on PostgreSQL: the attempt's row
+lock, rather than SQLite's database lock, must make the second request wait."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.test_concurrency import (  # noqa: F401  (collected again here, on PostgreSQL)
+    test_an_answer_saved_while_the_attempt_is_submitted_is_scored_or_refused,
+    test_an_autosave_and_next_at_the_same_moment_save_one_answer,
+    test_submitting_twice_at_the_same_moment_schedules_each_missed_card_once,
+)
+from tests.web.test_postgres_classroom import app  # noqa: F401  (a PostgreSQL database)
+
+pytestmark = pytest.mark.postgres
