@@ -297,8 +297,8 @@ def save_answer(
     except under immediate feedback: once its feedback is shown, an answer is final."""
     _hold_open_attempt(session, attempt, version_id, now)
     response = _saved_response(session, attempt, version_id)
-    if response is not None and quiz_of(attempt.quiz).feedback == "immediate":
-        raise Conflict("This question was already answered and its feedback shown.")
+    if response is not None:
+        _refuse_after_feedback(attempt)
     version = session.get(QuestionVersion, version_id)
     assert version is not None
     question = question_of(version)
@@ -320,6 +320,21 @@ def save_answer(
     attempt.last_activity_at = now
     session.flush()
     return response
+
+
+def clear_answer(session: Session, attempt: Attempt, version_id: int, now: dt.datetime) -> bool:
+    """Take back the saved answer to a question (every box unticked, the text erased), so
+    that it is unanswered again; not under immediate feedback, where an answer is final.
+    Returns whether there was one."""
+    _hold_open_attempt(session, attempt, version_id, now)
+    response = _saved_response(session, attempt, version_id)
+    if response is None:
+        return False
+    _refuse_after_feedback(attempt)
+    session.delete(response)
+    attempt.last_activity_at = now
+    session.flush()
+    return True
 
 
 def _hold_attempt(session: Session, attempt: Attempt) -> None:
@@ -348,6 +363,12 @@ def _hold_open_attempt(
         raise Conflict("Time is up: the attempt is submitted with the answers saved before.")
     if version_id not in attempt.question_order:
         raise InvalidAnswer("That question is not part of this attempt.")
+
+
+def _refuse_after_feedback(attempt: Attempt) -> None:
+    """Under immediate feedback, an answer whose feedback has been shown is final."""
+    if quiz_of(attempt.quiz).feedback == "immediate":
+        raise Conflict("This question was already answered and its feedback shown.")
 
 
 def _saved_response(session: Session, attempt: Attempt, version_id: int) -> Response | None:

@@ -131,6 +131,8 @@ def question(attempt_id: int, number: int):
                 raise InvalidAnswer("Give an answer before checking it.")
             if raw is not None:
                 response = service.save_answer(db_session, attempt, version.id, raw, now)
+            elif not immediate and response is not None:
+                service.clear_answer(db_session, attempt, version.id, now)  # taken back
             attempt.current_index = number - 1
             db_session.commit()
         except UserError as exc:
@@ -213,8 +215,11 @@ def autosave(attempt_id: int, number: int):
         db_session.commit()
     try:
         raw = answer_from_form(question, request.form)
-        if raw is None and not attempt.is_submitted:
-            return jsonify(saved=False, message="Nothing to save yet."), 200
+        if raw is None:
+            if not service.clear_answer(db_session, attempt, version.id, now):
+                return jsonify(saved=False, message="Nothing to save yet."), 200
+            db_session.commit()
+            return jsonify(saved=True, message="Answer cleared")
         service.save_answer(db_session, attempt, version.id, raw, now)
         db_session.commit()
     except UserError as exc:

@@ -150,6 +150,41 @@ def test_finish_page_lists_unanswered_questions(app, browser):
     assert html.count("not answered") >= 8
 
 
+def test_an_answer_taken_back_is_unanswered_again(app, browser):
+    """Unticking every box or erasing the text used to leave the old answer saved and scored."""
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    questions = questions_of(app, attempt)
+    kinds = [question.type for question in questions]
+    multiple, short = kinds.index("multiple") + 1, kinds.index("short") + 1
+    answer(browser, attempt, multiple, correct_form(questions[multiple - 1]), action="save")
+    answer(browser, attempt, short, correct_form(questions[short - 1]), action="save")
+    assert responses_count(app, attempt) == 2
+
+    # Every box unticked, then Next: the answer is gone, and the page shows no box ticked.
+    assert answer(browser, attempt, multiple, {}).status_code == 302
+    assert responses_count(app, attempt) == 1
+    page = browser.get(f"/attempt/{attempt}/{multiple}").get_data(as_text=True)
+    assert " checked" not in page
+    # The text erased, as the autosave sends it.
+    cleared = browser.post(f"/attempt/{attempt}/{short}/autosave", {"answer": "  "})
+    assert cleared.get_json() == {"saved": True, "message": "Answer cleared"}
+    assert responses_count(app, attempt) == 0
+    again = browser.post(f"/attempt/{attempt}/{short}/autosave", {"answer": ""})
+    assert again.get_json() == {"saved": False, "message": "Nothing to save yet."}
+    overview = browser.get(f"/attempt/{attempt}/finish").get_data(as_text=True)
+    assert "9 questions are not answered yet" in overview
+    browser.post(f"/attempt/{attempt}/submit")
+    assert attempt_state(app, attempt).points == 0
+
+
+def test_an_answer_under_immediate_feedback_cannot_be_taken_back(app, browser):
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "numbers-and-dates"))  # immediate
+    question = questions_of(app, attempt)[0]
+    answer(browser, attempt, 1, correct_form(question), action="check")
+    assert answer(browser, attempt, 1, {}).status_code == 302
+    assert responses_count(app, attempt) == 1
+
+
 def test_double_submit_is_counted_once(app, browser, create_user):
     _, username = create_user()
     browser.login(username)
