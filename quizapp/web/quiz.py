@@ -10,13 +10,14 @@ from flask import (
     abort,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
-from flask_login import current_user
+from flask_login import current_user, login_url
 
 from quizapp import db
 from quizapp.core import grading
@@ -79,15 +80,26 @@ def question_url(attempt: Attempt, number: int) -> str:
     return url_for("quiz.question", attempt_id=attempt.id, number=number)
 
 
+SESSION_ENDED = (
+    "Your session has ended, so this answer was not saved: log in to go on. The answers"
+    " saved before are kept."
+)
+
+
 def load_attempt(attempt_id: int) -> Attempt:
     db_session = db.session()
     try:
         return service.get_attempt(db_session, attempt_id, taker())
     except Forbidden:
         attempt = db_session.get(Attempt, attempt_id)
-        if request.method == "GET" and not current_user.is_authenticated and attempt.user_id:
-            # Most likely the learner's own attempt, opened after their session ended:
-            # ask them to log in, and bring them back here.
+        if not current_user.is_authenticated and attempt.user_id:
+            # Most likely the learner's own attempt, after their session ended (they logged
+            # out on another device): ask them to log in, and bring them back to it.
+            if request.endpoint == "quiz.autosave":
+                abort(make_response(jsonify(saved=False, message=SESSION_ENDED), 401))
+            if request.method == "POST":
+                flash(SESSION_ENDED, "error")
+                abort(redirect(login_url(login_manager.login_view, request.url)))
             abort(login_manager.unauthorized())
         if request.method == "GET" and current_user.is_authenticated and attempt.user_id is None:
             # Most likely their guest work, too old to be kept when they logged in just now.

@@ -71,7 +71,14 @@
       var data = new FormData(form);
       data.set("action", "save");
       fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
-        .then(function (response) { return response.json(); })
+        .then(function (response) {
+          // Only the autosave answers in JSON: anything else is an error page (an ended
+          // session's refused token, for one), not a lost connection.
+          if ((response.headers.get("Content-Type") || "").indexOf("application/json") === -1) {
+            return { message: "Not saved: reload the page to go on. Your answer is kept on this page." };
+          }
+          return response.json();
+        })
         .then(function (body) { if (status) status.textContent = body.message || ""; })
         .catch(function () { if (status) status.textContent = "Not saved yet: check your connection. Your answer is kept on this page."; });
     }

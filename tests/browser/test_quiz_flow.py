@@ -495,6 +495,30 @@ def test_the_time_left_stays_in_a_corner_when_the_timer_scrolls_away(
     expect(corner).to_be_hidden()
 
 
+def test_the_autosave_says_what_happened_when_the_session_has_ended(
+    live_server: str, new_page
+) -> None:
+    laptop, phone = new_page(), new_page()
+    signup(laptop, live_server, "two-devices")
+    phone.goto(f"{live_server}/login")
+    phone.get_by_label("Username").fill("two-devices")
+    phone.get_by_label("Password").fill(PASSWORD)
+    click(phone, "Log in")
+    start_quiz(laptop, live_server, "Key facts")
+    phone.get_by_role("button", name="Log out").click()  # on every device
+    laptop.locator("input[name=answer]").first.check()
+    expect(laptop.locator(".save-status")).to_have_text(
+        "Your session has ended, so this answer was not saved: log in to go on."
+        " The answers saved before are kept."
+    )
+    # With its cookie gone as well, the token is refused by an error page, not JSON.
+    laptop.context.clear_cookies()
+    laptop.locator("input[name=answer]").nth(1).check()
+    expect(laptop.locator(".save-status")).to_have_text(
+        "Not saved: reload the page to go on. Your answer is kept on this page."
+    )
+
+
 OVERFLOWING = """() => {
   const width = document.documentElement.clientWidth;
   const scrolls = (el) => getComputedStyle(el).overflowX !== "visible";

@@ -18,7 +18,8 @@ from quizapp.models import Attempt, QuestionVersion, QuizRecord, Response, User,
 from quizapp.services import attempts
 from quizapp.services.content import question_of
 from quizapp.services.errors import Conflict
-from tests.conftest import PASSWORD
+from quizapp.web import quiz as quiz_web
+from tests.conftest import PASSWORD, csrf_token
 from tests.web.helpers import (
     ARTICLE_BANK,
     LIBRARY_BANK,
@@ -285,6 +286,31 @@ def test_an_attempt_opened_after_the_session_ended_asks_to_log_in_and_comes_back
     back = after.post(response.headers["Location"], {"username": username, "password": PASSWORD})
     assert back.headers["Location"] == url
     assert after.get(url).status_code == 200
+
+
+def test_an_answer_sent_after_logging_out_on_another_device_asks_to_log_in(
+    app, make_browser, create_user
+):
+    """It used to say the attempt belonged to someone else, and the autosave failed unread."""
+    _, username = create_user()
+    laptop, phone = make_browser(), make_browser()
+    laptop.login(username)
+    phone.login(username)
+    attempt, url = start(laptop, quiz_id(app, LIBRARY_BANK, "all-types"))
+    fields = correct_form(questions_of(app, attempt)[0])
+    token = csrf_token(laptop.client)
+    phone.post("/logout")  # which ends the learner's sessions on every device
+
+    saved = laptop.client.post(f"{url}/autosave", data={**fields, "csrf_token": token})
+    assert saved.status_code == 401
+    assert saved.get_json() == {"saved": False, "message": quiz_web.SESSION_ENDED}
+    sent = laptop.client.post(url, data={**fields, "action": "next", "csrf_token": token})
+    assert sent.status_code == 302 and sent.headers["Location"].startswith("/login?next=")
+    login_page = laptop.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "Your session has ended, so this answer was not saved" in login_page
+    back = laptop.post(sent.headers["Location"], {"username": username, "password": PASSWORD})
+    assert back.headers["Location"].endswith(url)
+    assert responses_count(app, attempt) == 0
 
 
 def test_another_guests_attempt_is_forbidden(app, make_browser):
