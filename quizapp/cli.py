@@ -59,22 +59,23 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
         raise click.ClickException(f"no question banks (*.yaml, *.yml) found in {where}")
 
     failed = [item for item in loaded if not item.ok]
-    if failed:
-        problems = [
-            dataclasses.replace(problem, file=_shown_path(problem.file))
-            for item in failed
-            for problem in _problems_of(item)
-        ]
-        for problem in problems:
-            click.echo(str(problem), err=as_json)
-        summary = f"{_plural(len(problems), 'problem')} in {_plural(len(failed), 'file')}"
-        click.echo(summary, err=as_json)
-        raise SystemExit(1)
-
+    problems = [
+        dataclasses.replace(problem, file=_shown_path(problem.file))
+        for item in failed
+        for problem in _problems_of(item)
+    ]
     if as_json:
-        banks = [bank_to_json(item.bank) for item in loaded if item.bank is not None]
-        click.echo(json.dumps({"banks": banks}, ensure_ascii=False, indent=2))
+        banks = [bank_to_json(item.bank) for item in loaded if item.ok and item.bank is not None]
+        found = [dataclasses.asdict(problem) for problem in problems]
+        click.echo(json.dumps({"banks": banks, "problems": found}, ensure_ascii=False, indent=2))
+        if failed:
+            raise SystemExit(1)
         return
+    if failed:
+        for problem in problems:
+            click.echo(str(problem))
+        click.echo(f"{_plural(len(problems), 'problem')} in {_plural(len(failed), 'file')}")
+        raise SystemExit(1)
     for item in loaded:
         bank = item.bank
         if bank is None:

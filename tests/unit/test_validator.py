@@ -627,12 +627,15 @@ def test_cli_json_prints_the_banks() -> None:
     assert set(question) == {"id", "type", "prompt", "choices", "answer", "source", "tags"}
 
 
-def test_cli_json_with_problems_prints_them_to_stderr() -> None:
-    result = _run(str(BROKEN / "missing-key.yaml"), "--json")
+def test_cli_json_prints_the_problems_beside_the_valid_banks() -> None:
+    result = _run(str(VALID_BANK), str(BROKEN / "missing-key.yaml"), "--json")
     assert result.exit_code == 1
-    assert result.stdout == ""
-    assert "missing key 'explanation'" in result.stderr
-    assert result.stderr.splitlines()[-1] == "1 problem in 1 file"
+    payload = json.loads(result.stdout)
+    assert [bank["id"] for bank in payload["banks"]] == ["riverside-library"]
+    [problem] = payload["problems"]
+    assert set(problem) == {"file", "line", "col", "message"}
+    assert problem["file"].endswith("missing-key.yaml") and problem["line"] >= 1
+    assert "missing key 'explanation'" in problem["message"]
 
 
 def test_cli_defaults_to_the_questions_folder(
