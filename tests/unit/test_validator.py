@@ -293,6 +293,27 @@ def test_source_checks_ignore_whitespace_and_accept_part_of_a_sentence() -> None
     assert problems == []
 
 
+@pytest.mark.parametrize(
+    ("quote", "problem"),
+    [
+        ("e", "the source of question 'who-said-what' is too short"),
+        ("40 seats", "the source of question 'who-said-what' is too short"),
+        (
+            "ew reading room holds 40 sea",
+            "source sentence of question 'who-said-what' not found",
+        ),
+    ],
+)
+def test_a_source_quotes_at_least_three_whole_words(quote: str, problem: str) -> None:
+    """A letter, or words cut in two, used to pass as a quote of the article."""
+    text, problems = _edited(
+        "source: The new reading room holds 40 seats and opens at 8 o'clock every weekday.",
+        f"source: {quote}",
+    )
+    line = _line(text, f"source: {quote}")
+    assert len(problems) == 1 and problems[0].startswith(f"{line}:13: {problem}")
+
+
 def test_duplicate_quiz_and_card_ids() -> None:
     text, problems = _edited("id: numbers-and-dates", "id: key-facts")
     first, second = _line(text, "id: key-facts"), _line(text, "id: key-facts", 2)
@@ -343,7 +364,10 @@ def test_article_finds_passages_up_to_whitespace() -> None:
         "it slept.",
     ]
     assert article.contains("The quick  brown\nfox jumps.")
-    assert article.contains("uick brown fo")
+    assert article.contains("quick brown fox")
+    assert not article.contains("uick brown fo")  # in whole words only
+    assert not article.contains("The quick brown fo")
+    assert article.contains("said “no.”")
     assert article.contains("jumps. It said")
     assert article.contains("Then it slept.")
     assert not article.contains("The quick red fox jumps.")

@@ -10,11 +10,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from quizapp.core.bank.problems import Issue, did_you_mean
-from quizapp.core.bank.sources import Article
+from quizapp.core.bank.sources import Article, words
 from quizapp.core.bank.yamlpos import Positions
 
 MAX_SOURCE_HINTS = 20
 """Finding the closest sentence is slow on a long article; hint for the first few only."""
+MIN_SOURCE_WORDS = 3
+"""A source shorter than this does not show which sentence a question comes from."""
 
 
 def _items(data: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
@@ -115,7 +117,16 @@ def _sources(data: dict[str, Any], article: Article, article_name: str) -> Itera
     for key, kind in (("questions", "question"), ("cards", "card")):
         for i, item in _items(data, key):
             source = _text(item, "source")
-            if source is None or not source.strip() or article.contains(source):
+            if source is None or not source.strip():
+                continue
+            if len(words(source)) < MIN_SOURCE_WORDS:
+                yield Issue(
+                    (key, i, "source"),
+                    f"the source of {_label(kind, i, item)} is too short to show where it comes"
+                    f" from: quote at least {MIN_SOURCE_WORDS} words of the article's sentence",
+                )
+                continue
+            if article.contains(source):
                 continue
             message = f"source sentence of {_label(kind, i, item)} not found in {article_name}"
             if hints < MAX_SOURCE_HINTS:

@@ -24,6 +24,15 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _cuts_word(text: str, at: int) -> bool:
+    """Whether a quote starting or ending at `at` would cut a word of the text in two."""
+    return 0 < at < len(text) and bool(_WORD.match(text[at - 1])) and bool(_WORD.match(text[at]))
+
+
 class Article:
     """An article's text, for checking that sources are quoted from it verbatim."""
 
@@ -42,7 +51,8 @@ class Article:
         self._words: set[str] | None = None
 
     def contains(self, passage: str) -> bool:
-        """Whether the passage is in the article, up to whitespace.
+        """Whether the passage is in the article, up to whitespace, in whole words: "wenty
+        boats" is not a quote of "Twenty boats".
 
         Most sources are whole sentences, found in a set at once; anything else
         (part of a sentence, or two) is searched for in the whole text.
@@ -50,12 +60,18 @@ class Article:
         passage = fold(passage)
         if passage in self._sentence_set:
             return True
-        # A word inside the passage that the article never uses rules it out at once.
+        # A word of the passage that the article never uses rules it out at once.
         if self._words is None:
             self._words = set(_WORD.findall(self._folded))
-        if not self._words.issuperset(_WORD.findall(passage)[1:-1]):
+        if not passage or not self._words.issuperset(_WORD.findall(passage)):
             return False
-        return passage in self._folded
+        start = self._folded.find(passage)
+        while start != -1:
+            end = start + len(passage)
+            if not (_cuts_word(self._folded, start) or _cuts_word(self._folded, end)):
+                return True
+            start = self._folded.find(passage, start + 1)
+        return False
 
     def closest(self, passage: str) -> str | None:
         """The article's sentence most like the passage, if one is reasonably close.
