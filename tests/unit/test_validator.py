@@ -392,6 +392,28 @@ def test_bytes_that_are_not_utf8_are_reported_at_the_first_bad_one(tmp_path: Pat
     assert "Caf\ufffd" in loaded.text
 
 
+@pytest.mark.parametrize(
+    ("character", "named"),
+    [
+        ("\u2028", "an invisible line separator (U+2028)"),
+        ("\x85", "an invisible line break (U+0085)"),
+        ("\ufffd", "the replacement character � (U+FFFD)"),
+    ],
+)
+def test_characters_an_editor_hides_are_reported_where_they_are(character, named) -> None:
+    """YAML breaks lines at U+2028 and U+0085, so later problems were reported a line off;
+    a � left by a bad encoding used to be imported as is."""
+    text = _valid_text()
+    line = _line(text, "title:")
+    at = text.index("title:") + len("title: ")
+    loaded = load_bank_text(text[:at] + character + text[at:], "hidden.yaml", VALID)
+    assert not loaded.ok
+    [problem] = _report(loaded.problems)
+    assert problem.startswith(f"{line}:8: the text holds {named}")
+    assert problem.endswith(": delete it, or type the character again")
+    assert loaded.problems[0].line == line
+
+
 def test_utf16_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "utf16.yaml"
     path.write_bytes(codecs.BOM_UTF16_LE + "id: x\n".encode("utf-16-le"))

@@ -10,6 +10,7 @@ is not loaded: `LoadedBank.bank` is None and `ok` is false.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,9 +133,34 @@ def _decoded(content: str | bytes) -> str:
                 text.encode("utf-8", errors="replace").decode("utf-8"),
             ) from None
         check_size(size, MAX_BANK_BYTES)
-        return text
+        return _readable(text)
     check_size(len(content), MAX_BANK_BYTES)
-    return decode_utf8(content)
+    return _readable(decode_utf8(content))
+
+
+_UNSEEN = {
+    "\u2028": "an invisible line separator (U+2028)",
+    "\u2029": "an invisible paragraph separator (U+2029)",
+    "\x85": "an invisible line break (U+0085)",
+    "\ufffd": "the replacement character � (U+FFFD), left where a character could not be read",
+}
+_UNSEEN_CHARACTER = re.compile("[" + "".join(_UNSEEN) + "]")
+
+
+def _readable(text: str) -> str:
+    """The text, unless it holds a character an editor hides: YAML counts the separators as
+    line breaks (so every later line number would be off), and � stands for a character
+    lost when the file was saved in another encoding."""
+    found = _UNSEEN_CHARACTER.search(text)
+    if found is None:
+        return text
+    line, col = line_col(text, found.start())
+    raise Unreadable(
+        f"the text holds {_UNSEEN[found.group()]}: delete it, or type the character again",
+        line,
+        col,
+        text,
+    )
 
 
 def _article(
