@@ -510,11 +510,25 @@ literal: |
 """
 
 
-def test_scalars_resolve_as_safe_load_does() -> None:
+def test_times_as_choices_are_text_and_a_number_with_a_leading_zero_is_decimal() -> None:
+    days = "    choices: [Friday, Saturday, Sunday]\n    answer: Saturday\n"
+    text, problems = _edited(days, "    choices: [9:30, 10:30, 11:45]\n    answer: 10:30\n")
+    assert problems == []
+    _, problems = _edited("answer: 1200", "answer: 01200")
+    assert problems == []
+    bank = load_bank_text(text.replace("answer: 1200", "answer: 01200"), "b.yaml", VALID).bank
+    assert bank is not None
+    assert bank.questions[0].choices == ["9:30", "10:30", "11:45"]
+    assert [q.answer for q in bank.questions if q.type == "numeric"] == [1200]
+
+
+def test_scalars_resolve_as_safe_load_does_but_for_leading_zeros_and_times() -> None:
+    """YAML 1.1 reads 010 as octal 8, and 1:30 in base 60 as 90: a teacher means 10 and a
+    time, as YAML 1.2 reads them."""
     text = SCALARS.replace("yes:", "'yes':")
     data, problems, _ = read_yaml(text, "s.yaml")
     assert problems == []
-    assert data == yaml.safe_load(text)
+    assert data == {**yaml.safe_load(text), "octal": 10, "sexagesimal": "1:30"}
     assert data["day"] == dt.date(2025, 3, 5)
 
 

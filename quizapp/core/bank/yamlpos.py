@@ -51,9 +51,14 @@ _SKIP = object()
 _NO_DOCUMENT = object()
 
 
+_DECIMAL = re.compile(r"[-+]?[0-9][0-9_]*")
+
+
 def _int(value: str) -> int:
-    if value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1):
-        return int(value)
+    # Leading zeros are decimal, as in YAML 1.2 and as a teacher means them: 010 is 10, not
+    # YAML 1.1's octal 8.
+    if _DECIMAL.fullmatch(value):
+        return int(value.replace("_", ""))
     return _constructor.construct_yaml_int(ScalarNode(_TAG + "int", value))
 
 
@@ -106,6 +111,10 @@ def _plain(value: str) -> Any:
     """A plain scalar's value; raises ValueError for one that looks typed but is not valid."""
     for regexp, build in _RESOLVERS.get(value[:1], ()):
         if regexp.match(value):
+            if ":" in value and build in (_int, _float):
+                # A time such as 10:30 stays text, as in YAML 1.2: YAML 1.1 reads it in
+                # base 60, as the number 630.
+                return value
             try:
                 return build(value)
             except Exception:
