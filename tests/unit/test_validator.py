@@ -314,6 +314,19 @@ def test_a_source_quotes_at_least_three_whole_words(quote: str, problem: str) ->
     assert len(problems) == 1 and problems[0].startswith(f"{line}:13: {problem}")
 
 
+def test_a_long_wrong_value_is_shortened_in_its_message() -> None:
+    """Messages used to repeat a 200 KB unknown id or type whole."""
+    long = "q" * 5000
+    _, problems = _edited("type: single", f"type: {long}")
+    assert len(problems) == 1 and "unknown question type 'qqq" in problems[0]
+    assert len(problems[0]) < 250
+    text = _valid_text()
+    listed = text[text.index("questions: [", text.index("quizzes:")) :].split("\n")[0]
+    _, problems = _edited(listed, listed.replace("[", f"[{long}, ", 1))
+    unknown = [problem for problem in problems if "names unknown question" in problem]
+    assert len(unknown) == 1 and len(unknown[0]) < 200
+
+
 def test_duplicate_quiz_and_card_ids() -> None:
     text, problems = _edited("id: numbers-and-dates", "id: key-facts")
     first, second = _line(text, "id: key-facts"), _line(text, "id: key-facts", 2)

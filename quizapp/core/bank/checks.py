@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from quizapp.core.bank.problems import Issue, did_you_mean
+from quizapp.core.bank.problems import Issue, did_you_mean, shown
 from quizapp.core.bank.sources import Article, words
 from quizapp.core.bank.yamlpos import Positions
 
@@ -40,7 +40,7 @@ def _texts(item: dict[str, Any], key: str) -> list[tuple[int, str]]:
 
 def _label(kind: str, index: int, item: dict[str, Any]) -> str:
     ident = _text(item, "id")
-    return f"{kind} {ident!r}" if ident else f"{kind} {index + 1}"
+    return f"{kind} {shown(ident)}" if ident else f"{kind} {index + 1}"
 
 
 def check_bank(
@@ -67,7 +67,9 @@ def _duplicate_ids(
             continue
         if ident in first:
             line, _ = positions.find((key, first[ident], "id"))
-            yield Issue((key, i, "id"), f"duplicate {kind} id {ident!r} (first on line {line})")
+            yield Issue(
+                (key, i, "id"), f"duplicate {kind} id {shown(ident)} (first on line {line})"
+            )
         else:
             first[ident] = i
 
@@ -87,13 +89,13 @@ def _quiz_selections(data: dict[str, Any]) -> Iterator[Issue]:
             if ident not in known_ids:
                 yield Issue(
                     ("quizzes", k, "questions", m),
-                    f"{name} names unknown question {ident!r}{did_you_mean(ident, ids)}",
+                    f"{name} names unknown question {shown(ident)}{did_you_mean(ident, ids)}",
                 )
         for m, tag in wanted:
             if tag not in known_tags:
                 yield Issue(
                     ("quizzes", k, "tags", m),
-                    f"{name} names unknown tag {tag!r}{did_you_mean(tag, sorted(known_tags))}"
+                    f"{name} names unknown tag {shown(tag)}{did_you_mean(tag, sorted(known_tags))}"
                     " (no question has it)",
                 )
         wanted_tags = {tag for _, tag in wanted}

@@ -202,7 +202,7 @@ def _issue(error: dict[str, Any], path: DataPath, data: Any) -> Issue:
         allowed = list(model.model_fields) if model else []
         hint = did_you_mean(key, allowed)
         where = f" in {_subject(rel[:-1], in_quiz)}" if len(rel) > 1 else ""
-        message = f"unknown key {key!r}{where}{hint}{about}"
+        message = f"unknown key {shown(key)}{where}{hint}{about}"
         if not hint and allowed:
             message += f"; expected one of: {', '.join(allowed)}"
         return Issue(path, message, at_key=True)
@@ -214,7 +214,7 @@ def _issue(error: dict[str, Any], path: DataPath, data: Any) -> Issue:
             return Issue((*path, "type"), message)
         hint = did_you_mean(tag, schema.QUESTION_TYPES)
         return Issue(
-            (*path, "type"), f"unknown question type {tag!r}{hint} (one of: {types}){about}"
+            (*path, "type"), f"unknown question type {shown(tag)}{hint} (one of: {types}){about}"
         )
     if kind == "union_tag_not_found":
         types = ", ".join(schema.QUESTION_TYPES)
