@@ -9,6 +9,7 @@ teacher; a teacher may replace only their own banks.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,6 +135,10 @@ class ListingPart:
     lines: list[ListingLine]
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""Line breaks as YAML counts them (the other breaks it knows are refused before)."""
+
+
 def listing(
     text: str, problems: list[Problem], context: int = LISTING_CONTEXT
 ) -> list[ListingPart]:
@@ -141,7 +146,7 @@ def listing(
 
     A problem placed past the last line (an unfinished file) is shown on the last line.
     """
-    lines = text.split("\n") if text else [""]
+    lines = _LINE_BREAK.split(text) if text else [""]
     if lines[-1] == "" and len(lines) > 1:
         lines.pop()
     by_line: dict[int, list[Problem]] = {}
@@ -156,8 +161,6 @@ def listing(
     for number in sorted(shown):
         if previous is None or number != previous + 1:
             parts.append(ListingPart([]))
-        parts[-1].lines.append(
-            ListingLine(number, lines[number - 1].rstrip("\r"), by_line.get(number, []))
-        )
+        parts[-1].lines.append(ListingLine(number, lines[number - 1], by_line.get(number, [])))
         previous = number
     return parts

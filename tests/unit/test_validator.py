@@ -42,7 +42,7 @@ TYPES = "one of: single, multiple, true_false, short, numeric, date, match, orde
 # each expected text is a prefix of the problem's text.
 EXPECTED = {
     "syntax-error.yaml": [
-        "13:5: could not find expected ':' (while scanning a simple key on line 12)",
+        "12:5: this line is not 'key: value': is the ':' after the key missing",
     ],
     "unknown-key.yaml": [  # one typo, one problem: not also "missing key 'prompt'"
         "12:5: unknown key 'promt', did you mean 'prompt'? (question 'reopened-day')",
@@ -325,6 +325,37 @@ def test_a_long_wrong_value_is_shortened_in_its_message() -> None:
     _, problems = _edited(listed, listed.replace("[", f"[{long}, ", 1))
     unknown = [problem for problem in problems if "names unknown question" in problem]
     assert len(unknown) == 1 and len(unknown[0]) < 200
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "message"),
+    [
+        (  # the last text of the file: the parser gives up at its end
+            "back: Marta Lindqvist",
+            'back: "Marta Lindqvist',
+            ('"Marta', 0),
+            "this quoted text is never closed",
+        ),
+        (
+            "prompt: On which day of the week did the library reopen?",
+            "prompt: **Which** day of the week did the library reopen?",
+            ("**Which", 1),
+            "text that starts with * or & must be in quotes",
+        ),
+        (
+            "prompt: On which day of the week did the library reopen?",
+            'prompt: "Save it in C:\\Users\\library"',
+            ("\\Users", 2),  # at the U, which starts no escape
+            "inside double quotes a backslash starts an escape",
+        ),
+    ],
+)
+def test_common_syntax_errors_are_explained_where_they_are(old, new, where, message) -> None:
+    text, problems = _edited(old, new)
+    snippet, offset = where
+    line = _line(text, snippet)
+    col = text.index(snippet) - text.rindex("\n", 0, text.index(snippet)) + offset
+    assert problems == [problems[0]] and problems[0].startswith(f"{line}:{col}: {message}")
 
 
 def test_duplicate_quiz_and_card_ids() -> None:

@@ -681,6 +681,19 @@ def test_archived_assignments_leave_students_home_and_the_gradebook(app, make_br
 # Banks in the browser
 
 
+def test_every_problem_link_of_an_upload_lands_on_its_line(app, make_browser, create_user):
+    """Old Mac line endings (\\r alone) used to show the file as one line, and a problem
+    past the last line (a list never closed) linked to no line."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    html = upload(teacher, BROKEN_BANK.replace("\n", "\r")).get_data(as_text=True)
+    line_24 = '<span class="listing-number">24</span><code class="listing-text">    source: Thirty'
+    assert line_24 in html
+    html = upload(teacher, TINY_BANK + "extra: [a, b").get_data(as_text=True)
+    assert "<code>tiny.yaml:46:1</code>" in html  # past the last line, 45
+    links = re.findall(r'<a href="#(line-\d+)"><code>tiny.yaml:', html)
+    assert links and all(f'id="{target}"' in html for target in links)
+
+
 def test_upload_with_errors_shows_them_at_their_lines_and_imports_nothing(
     app, make_browser, create_user
 ):

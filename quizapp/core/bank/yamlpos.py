@@ -19,6 +19,7 @@ it, as in a pydantic error's `loc`).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -305,11 +306,71 @@ _NON_PRINTABLE = re.compile(
 )
 _SYNTAX_HINTS = {
     "cannot start any token": "indent with spaces, not tabs; quote text that starts with @ or `",
-    "mapping values are not allowed": "put text that contains ': ' in quotes",
+    "mapping values are not allowed": (
+        "put text that contains ': ' in quotes, or check this line's indentation"
+    ),
+    "did not find expected key": (
+        "look at the lines above too: a quote left open, or a line indented unlike its neighbours"
+    ),
 }
 
 
+@dataclass(frozen=True)
+class _Explained:
+    """A syntax error the parser words for its own makers, as a teacher should read it."""
+
+    context: str
+    problem: str
+    message: str
+    at_start: bool
+    """Whether to point at the start of what was being read (an opening quote, a key) rather
+    than where the parser gave up, which may be many lines further on."""
+
+
+_EXPLAINED = (
+    _Explained(
+        "quoted scalar",
+        "end of stream",
+        "this quoted text is never closed: end it with the quote mark it starts with",
+        at_start=True,
+    ),
+    _Explained(
+        "simple key",
+        "could not find expected ':'",
+        "this line is not 'key: value': is the ':' after the key missing, or the space after it?",
+        at_start=True,
+    ),
+    _Explained(
+        "alias",
+        "",
+        "text that starts with * or & must be in quotes, Markdown bold too:"
+        ' prompt: "**Which** day?"',
+        at_start=False,
+    ),
+    _Explained(
+        "quoted scalar",
+        "escape",
+        "inside double quotes a backslash starts an escape (\\n, \\t): write \\\\ for a"
+        " backslash, or use single quotes",
+        at_start=False,
+    ),
+    _Explained(
+        "quoted scalar",
+        "hexdecimal",
+        "inside double quotes a backslash starts an escape (\\n, \\t): write \\\\ for a"
+        " backslash, or use single quotes",
+        at_start=False,
+    ),
+)
+
+
 def _syntax_problem(error: yaml.MarkedYAMLError, filename: str) -> Problem:
+    context, problem = error.context or "", error.problem or ""
+    for explained in _EXPLAINED:
+        if explained.context in context and explained.problem in problem:
+            use_start = explained.at_start and error.context_mark is not None
+            line, col = _pos(error.context_mark if use_start else error.problem_mark)
+            return Problem(filename, line, col, explained.message)
     mark = error.problem_mark or error.context_mark
     line, col = _pos(mark)
     message = error.problem or error.context or "this is not valid YAML"
