@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from flask import Request as FlaskRequest
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
@@ -114,6 +114,13 @@ def init_app(app: Flask) -> None:
     for module in (auth, main, quiz, classes, cards, teach, board):
         app.register_blueprint(module.bp)
     register_error_pages(app)
+
+    @app.before_request
+    def refuse_json_bodies() -> None:
+        # Every form is posted as form fields. Flask-WTF would read a JSON body as the form
+        # instead, and one that is not an object (a list, a number) would crash it.
+        if request.method not in ("GET", "HEAD") and request.is_json:
+            abort(400)
 
     @app.context_processor
     def endpoints() -> dict[str, Any]:

@@ -252,6 +252,18 @@ def test_bad_ranks_of_an_order_question_are_asked_again_on_its_page(app, browser
     assert responses_count(app, attempt) == 0
 
 
+@pytest.mark.parametrize("body", [[1, 2], 5, {"answer": "x"}])
+def test_a_json_body_is_refused_plainly(app, browser, body):
+    """A list or a number as JSON used to crash Flask-WTF's reading of the form: a 500."""
+    attempt, url = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    headers = {"X-CSRFToken": csrf_token(browser.client)}
+    for target in (url, f"{url}/autosave", f"/attempt/{attempt}/submit"):
+        response = browser.client.post(target, json=body, headers=headers)
+        assert response.status_code == 400, target
+    assert responses_count(app, attempt) == 0
+    assert attempt_state(app, attempt).submitted_at is None
+
+
 def test_a_question_number_outside_the_attempt_is_404(app, browser):
     attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
     assert answer(browser, attempt, 99, {"answer": "x"}).status_code == 404
