@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -487,13 +487,30 @@ def still_adoptable(attempt: Attempt, now: dt.datetime) -> bool:
     return attempt.user_id is None and last >= now - GUEST_WORK_ADOPTED
 
 
-def adopt_guest_attempts(session: Session, user: User, guest_token: str, now: dt.datetime) -> int:
+@dataclass(frozen=True)
+class Adoption:
+    """What became of a guest's work at log-in."""
+
+    kept: int
+    """How many of the guest's attempts are now the account's."""
+    finished: list[str] = field(default_factory=list)
+    """The titles of the quizzes whose older open attempt was submitted, so that the learner
+    goes on with the newer one."""
+
+
+def adopt_guest_attempts(
+    session: Session, user: User, guest_token: str, now: dt.datetime
+) -> Adoption:
     """Give the attempts made as a guest in this browser, in the last hour, to the account
     just logged in to: an open one carries on as the learner's, and a submitted one counts
     as theirs, its missed questions becoming due as flashcards. Left to the guest (and
-    purged with the guest's) are older attempts, an open attempt at a quiz where the
-    account has one open already, and any attempt at a quiz that now limits attempts.
-    Returns how many were given."""
+    purged with the guest's) are older attempts and any attempt at a quiz that now limits
+    attempts.
+
+    A learner has one open attempt per quiz. When the account has one open at a quiz the
+    guest has one open at too, the one used last goes on; the other is submitted with its
+    saved answers, or, if it has none, dropped: nothing answered is lost either way.
+    """
     guest_attempts = session.scalars(
         select(Attempt).where(
             Attempt.user_id.is_(None),
@@ -502,32 +519,45 @@ def adopt_guest_attempts(session: Session, user: User, guest_token: str, now: dt
             >= now - GUEST_WORK_ADOPTED,
         )
     ).all()
-    if not guest_attempts:
-        return 0
-    open_quizzes = set(
-        session.scalars(
-            select(Attempt.quiz_id).where(
-                Attempt.user_id == user.id, Attempt.submitted_at.is_(None)
-            )
+    adopted = [attempt for attempt in guest_attempts if quiz_of(attempt.quiz).attempts is None]
+    if not adopted:
+        return Adoption(kept=0)
+    open_own = {
+        attempt.quiz_id: attempt
+        for attempt in session.scalars(
+            select(Attempt).where(Attempt.user_id == user.id, Attempt.submitted_at.is_(None))
         )
-    )
-    adopted = [
-        attempt
-        for attempt in guest_attempts
-        if quiz_of(attempt.quiz).attempts is None
-        and (attempt.is_submitted or attempt.quiz_id not in open_quizzes)
-    ]
+        if not expire_if_due(session, attempt, now)
+    }
+    finished: list[str] = []
+    submitted_now: set[int] = set()  # their missed cards are scheduled by the submit
+    for attempt in list(adopted):
+        own = open_own.get(attempt.quiz_id)
+        if own is None or attempt.is_submitted:
+            continue
+        older = min(own, attempt, key=lambda a: (a.last_activity_at, a.id))
+        if not session.scalar(select(func.count()).where(Response.attempt_id == older.id)):
+            if older is own:
+                session.delete(own)
+            else:
+                adopted.remove(attempt)  # left to the guest, with nothing in it
+            continue
+        older.user_id, older.guest_token = user.id, None
+        session.flush()
+        submit_attempt(session, older, now)
+        submitted_now.add(older.id)
+        finished.append(older.quiz.title)
     for attempt in adopted:
         attempt.user_id, attempt.guest_token = user.id, None
     session.flush()
     from quizapp.services.cards import schedule_missed
 
     for attempt in adopted:
-        if attempt.is_submitted:
+        if attempt.is_submitted and attempt.id not in submitted_now:
             schedule_missed(session, attempt)
     if any(attempt.is_submitted for attempt in adopted):
         leaderboards.standings_changed(session)
-    return len(adopted)
+    return Adoption(kept=len(adopted), finished=finished)
 
 
 def purge_guest_attempts(session: Session, now: dt.datetime) -> int:

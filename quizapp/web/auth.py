@@ -186,21 +186,29 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
-def _keep_guest_work(user: User) -> bool:
+def _keep_guest_work(user: User) -> attempts.Adoption:
     """What the visitor did as a guest before logging in (a quiz begun, results) is theirs."""
     token = browser_session.get("guest_token")
-    return bool(token and attempts.adopt_guest_attempts(db.session(), user, token, utcnow()))
+    if not token:
+        return attempts.Adoption(kept=0)
+    return attempts.adopt_guest_attempts(db.session(), user, token, utcnow())
 
 
-def _start_session(user: User, kept_guest_work: bool, welcome: str | None = None) -> None:
+def _start_session(user: User, guest_work: attempts.Adoption, welcome: str | None = None) -> None:
     """Sign the user in on a fresh session: nothing of the session before (its CSRF token,
     a guest's token) carries over."""
     browser_session.clear()
     login_user(user)
     if welcome:
         flash(welcome, "success")
-    if kept_guest_work:
+    if guest_work.kept:
         flash("What you did as a guest is now kept on your account.", "success")
+    for title in guest_work.finished:
+        flash(
+            f"You had two unfinished attempts at “{title}”: you go on with the one you used"
+            " last, and the other was submitted with its saved answers.",
+            "info",
+        )
 
 
 @bp.route("/logout", methods=["POST"])

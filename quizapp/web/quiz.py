@@ -101,11 +101,18 @@ def load_attempt(attempt_id: int) -> Attempt:
                 flash(SESSION_ENDED, "error")
                 abort(redirect(login_url(login_manager.login_view, request.url)))
             abort(login_manager.unauthorized())
-        if request.method == "GET" and current_user.is_authenticated and attempt.user_id is None:
-            # Most likely their guest work, too old to be kept when they logged in just now.
+        if (
+            request.method == "GET"
+            and current_user.is_authenticated
+            and attempt.user_id is None
+            and not service.still_adoptable(attempt, utcnow())
+        ):
+            # Most likely their guest work, too old to be kept when they logged in just now
+            # (recent guest work was kept, so a recent attempt is another guest's).
             flash(
-                "That attempt was made as a guest and could not be kept on your account"
-                " (only the last hour's guest work is). Here is its quiz.",
+                "That attempt was made as a guest and could not be kept on your account: only"
+                " the last hour's guest work is, at quizzes that do not limit attempts. Here is"
+                " its quiz.",
                 "info",
             )
             abort(redirect(url_for("quiz.intro", quiz_id=attempt.quiz_id)))

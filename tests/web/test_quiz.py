@@ -325,11 +325,14 @@ def test_an_answer_sent_after_logging_out_on_another_device_asks_to_log_in(
     assert responses_count(app, attempt) == 0
 
 
-def test_another_guests_attempt_is_forbidden(app, make_browser):
-    first, second = make_browser(), make_browser()
+def test_another_guests_attempt_is_forbidden(app, make_browser, create_user):
+    first, second, signed_in = make_browser(), make_browser(), make_browser()
     attempt, url = start(first, quiz_id(app, LIBRARY_BANK, "all-types"))
     assert first.get(url).status_code == 200
     assert second.get(url).status_code == 403
+    # Signed in, it is not taken for one's own guest work, which would have been kept.
+    signed_in.login(create_user()[1])
+    assert signed_in.get(url).status_code == 403
 
 
 def test_a_post_without_csrf_token_is_refused(app, browser):
@@ -521,12 +524,13 @@ def test_logging_in_mid_quiz_keeps_the_guests_attempt_and_results(app, make_brow
     finished = take_all_correct(app, guest, key_facts)
     attempt, _ = start(guest, quiz_id(app, LIBRARY_BANK, "all-types"))
     answer(guest, attempt, 1, correct_form(questions_of(app, attempt)[0]))
-    # The account has its own attempt open at another quiz the guest also began.
+    # The account has its own attempt open at another quiz the guest then began: both
+    # still empty, the guest's, used last, goes on.
     numbers = quiz_id(app, LIBRARY_BANK, "numbers-and-dates")
     account = make_browser()
     account.login(username)
     own, _ = start(account, numbers)
-    left, _ = start(guest, numbers)
+    newer, _ = start(guest, numbers)
 
     logged_in = guest.login(username)
     assert "What you did as a guest is now kept" in guest.get(
@@ -537,10 +541,35 @@ def test_logging_in_mid_quiz_keeps_the_guests_attempt_and_results(app, make_brow
     assert attempt_state(app, attempt).user_id == user_id
     assert attempt_state(app, finished).user_id == user_id
     assert "Key facts" in guest.get("/progress").get_data(as_text=True)
-    assert attempt_state(app, own).user_id == user_id
-    assert attempt_state(app, left).user_id is None  # the account's open attempt carries on
+    assert attempt_state(app, newer).user_id == user_id
     assert attempt_state(app, earlier).user_id is None
-    assert start(guest, numbers)[0] == own
+    assert start(guest, numbers)[0] == newer
+    with session_scope(app) as session:
+        assert session.get(Attempt, own) is None  # nothing was answered in it
+
+
+def test_two_open_attempts_at_a_quiz_after_logging_in_keep_every_answer(
+    app, make_browser, create_user
+):
+    """The guest's answers were left behind when the account had an attempt open there."""
+    user_id, username = create_user()
+    quiz = quiz_id(app, LIBRARY_BANK, "all-types")
+    account, guest = make_browser(), make_browser()
+    account.login(username)
+    own, _ = start(account, quiz)
+    answer(account, own, 1, correct_form(questions_of(app, own)[0]))
+    guests, _ = start(guest, quiz)
+    for number, question in enumerate(questions_of(app, guests)[:3], start=1):
+        answer(guest, guests, number, correct_form(question))
+
+    logged_in = guest.login(username)
+    home = guest.get(logged_in.headers["Location"]).get_data(as_text=True)
+    assert "You had two unfinished attempts at “Every kind of question”" in home
+    assert start(guest, quiz)[0] == guests  # the one used last goes on, as the account's
+    assert attempt_state(app, guests).user_id == user_id
+    assert responses_count(app, guests) == 3
+    older = attempt_state(app, own)
+    assert older.submitted_at is not None and older.points == 1  # submitted, its answer kept
 
 
 def test_signing_up_after_a_guest_quiz_welcomes_then_says_the_work_is_kept(app, browser):
