@@ -412,6 +412,9 @@ def test_article_finds_passages_up_to_whitespace() -> None:
     assert not article.contains("uick brown fo")  # in whole words only
     assert not article.contains("The quick brown fo")
     assert article.contains("said “no.”")
+    assert article.contains("The quick bro\u00adwn fox")  # a soft hyphen, unseen
+    accented = Article("Le café est fermé.")
+    assert accented.contains("Le cafe\u0301 est ferme\u0301.")  # é as e and an accent
     assert article.contains("jumps. It said")
     assert article.contains("Then it slept.")
     assert not article.contains("The quick red fox jumps.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from pathlib import Path
 
 from quizapp.core.bank.files import Unreadable, decode_utf8, read_bytes
@@ -19,9 +20,15 @@ class ArticleNotFound(Unreadable):
     """The article a bank names is not where it says."""
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+"""Soft hyphens and zero-width spaces: in a pasted quote, they are invisible differences."""
+
+
 def fold(text: str) -> str:
-    """Whitespace runs as one space: line breaks in the YAML or the article do not count."""
-    return " ".join(text.split())
+    """Whitespace runs as one space (line breaks in the YAML or the article do not count),
+    accented letters in one Unicode form (NFC: "é" typed as e and an accent is "é"), and
+    invisible characters left out: a quote that looks the same is the same."""
+    return " ".join(unicodedata.normalize("NFC", text).translate(_INVISIBLE).split())
 
 
 def words(text: str) -> list[str]:
