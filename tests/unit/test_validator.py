@@ -280,6 +280,13 @@ def test_a_cards_source_is_checked_against_the_article_like_a_questions() -> Non
     ]
 
 
+def test_a_date_written_as_a_number_is_refused() -> None:
+    """0 used to be read as 1 January 1970, seconds since then."""
+    text, problems = _edited("date: 2025-06-15", "date: 1700006400")
+    line = _line(text, "date: 1700006400")
+    assert problems == [f"{line}:9: write the date as YYYY-MM-DD (2025-06-14), not as a number"]
+
+
 def test_a_date_may_be_quoted_or_not() -> None:
     assert _edited("date: 2025-06-15", "date: '2025-06-15'")[1] == []
     assert _edited("answer: 2025-06-14", 'answer: "2025-06-14"')[1] == []

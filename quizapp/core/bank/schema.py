@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -32,9 +33,18 @@ Tag = Annotated[
 ]
 Difficulty = Literal["easy", "medium", "hard"]
 WebAddress = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
-Date = Annotated[dt.date, StrictMode(False)]
+
+
+def _not_a_number(value: object) -> object:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("write the date as YYYY-MM-DD (2025-06-14), not as a number")
+    return value
+
+
+Date = Annotated[dt.date, StrictMode(False), BeforeValidator(_not_a_number)]
 """A date as YAML reads it (2025-06-14) or quoted ("2025-06-14"): both are how people write
-one. Other values are taken as written (see `Strict`)."""
+one; a number is not read as seconds since 1970. Other values are taken as written (see
+`Strict`)."""
 
 CLOZE_GAP = re.compile(r"\{\{(.*?)\}\}")
 
