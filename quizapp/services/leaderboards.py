@@ -196,15 +196,12 @@ def _quizzes_query() -> Select[Any]:
     assigned = select(Assignment.quiz_id).where(
         Assignment.class_id == class_id, Assignment.archived_at.is_(None)
     )
-    teacher = select(Classroom.teacher_id).where(Classroom.id == class_id).scalar_subquery()
     # One IN over a UNION: with OR, SQLite read the class's attempts twice.
     return (
         select(QuizRecord.id, QuizRecord.title, BankRecord.title)
         .join(BankRecord, BankRecord.id == QuizRecord.bank_id)
         .where(
-            QuizRecord.id.in_(union(assigned, taken)),
-            # A student's quiz from another teacher's bank is that teacher's to show.
-            BankRecord.owner_id.is_(None) | (BankRecord.owner_id == teacher),
+            QuizRecord.id.in_(union(assigned, taken)), QuizRecord.id.in_(_shown_quizzes(class_id))
         )
         .order_by(BankRecord.title, QuizRecord.position, QuizRecord.title)
     )
@@ -346,7 +343,20 @@ def _best_attempts(dialect: str, *, one_quiz: bool, since: bool):
         )
     if one_quiz:
         query = query.where(Attempt.quiz_id == bindparam("quiz_id"))
+    else:
+        query = query.where(Attempt.quiz_id.in_(_shown_quizzes(bindparam("class_id"))))
     return query.subquery("ranked_attempts")
+
+
+def _shown_quizzes(class_id: Any) -> Select[Any]:
+    """The quizzes a class's boards may show: the school's, and its teacher's own. A
+    student's quiz from another teacher's bank is that teacher's to show."""
+    teacher = select(Classroom.teacher_id).where(Classroom.id == class_id).scalar_subquery()
+    return (
+        select(QuizRecord.id)
+        .join(BankRecord, BankRecord.id == QuizRecord.bank_id)
+        .where(BankRecord.owner_id.is_(None) | (BankRecord.owner_id == teacher))
+    )
 
 
 @cache

@@ -19,8 +19,9 @@ it renders in turns, in this process, with the leaderboard cache off:
 
 - the class leaderboard, overall and for the key-facts quiz (`board.show`), against bare
   SQL that picks the best attempt per student and quiz (highest score, then shortest, then
-  earliest), sums them per student for the overall board, ranks the rows by the tie-break
-  rule, and for the overall board reads the flashcard review streaks;
+  earliest), sums them per student for the overall board (the school's quizzes and the
+  class teacher's), ranks the rows by the tie-break rule, and for the overall board reads
+  the flashcard review streaks;
 - the gradebook (`teach.gradebook_page`), against bare SQL of each student's counted attempts
   per assignment (count, best, mean, first submission) and the cell's status;
 - the item analysis of the key-facts quiz (`teach.analysis`), against bare SQL of each
@@ -600,6 +601,10 @@ BEST_ATTEMPTS = f"""
     FROM memberships m CROSS JOIN attempts a ON a.user_id = m.student_id
     WHERE m.class_id = :class_id AND m.removed_at IS NULL
       AND a.submitted_at IS NOT NULL AND a.preview = 0"""
+SHOWN_QUIZZES = """
+    SELECT q.id FROM quizzes q JOIN banks k ON k.id = q.bank_id
+    WHERE k.owner_id IS NULL
+       OR k.owner_id = (SELECT teacher_id FROM classes WHERE id = :class_id)"""
 BARE_OVERALL = (
     f"""
 SELECT id, display_name, points, seconds, finished, quizzes,
@@ -607,7 +612,8 @@ SELECT id, display_name, points, seconds, finished, quizzes,
 FROM (SELECT u.id, u.display_name, sum(coalesce(b.percentage, 0)) AS points,
              sum(b.seconds) AS seconds,
              max(b.submitted_at) AS finished, count(*) AS quizzes
-      FROM ({BEST_ATTEMPTS}) b JOIN users u ON u.id = b.user_id
+      FROM ({BEST_ATTEMPTS} AND a.quiz_id IN ({SHOWN_QUIZZES})) b
+      JOIN users u ON u.id = b.user_id
       WHERE b.place = 1
       GROUP BY u.id, u.display_name)""",
     """

@@ -28,7 +28,7 @@ from tests.web.helpers import LIBRARY_BANK, correct_form, questions_of, quiz_id,
 ROLES = ("anonymous", "outsider", "other_teacher", "student", "teacher")
 
 # Expected outcome per role: "ok" (allowed), "login" (sent to the login page),
-# "403"/"404" (refused). Roles are tried in the order above: the owner comes last, so
+# "401"/"403"/"404" (refused). Roles are tried in the order above: the owner comes last, so
 # that a destructive action cannot hide another role's refusal.
 OPEN = dict.fromkeys(ROLES, "ok")
 SIGNED_IN = {**dict.fromkeys(ROLES, "ok"), "anonymous": "login"}
@@ -56,8 +56,10 @@ ATTEMPT_OWNER = {
     "teacher": "403",
 }
 CARD_OWNER = {**ATTEMPT_OWNER, "anonymous": "login"}
-# A page of a learner's attempt, opened without a session: perhaps theirs, after it ended.
+# A learner's attempt without a session: perhaps theirs, after it ended, so log in (the
+# autosave, which a script sends, answers 401 with the reason).
 ATTEMPT_PAGE = CARD_OWNER
+ATTEMPT_AUTOSAVE = {**ATTEMPT_OWNER, "anonymous": "401"}
 
 RULES: dict[tuple[str, str], dict[str, str]] = {
     ("static", "GET"): OPEN,
@@ -71,10 +73,10 @@ RULES: dict[tuple[str, str], dict[str, str]] = {
     ("quiz.intro", "GET"): OPEN,
     ("quiz.start", "POST"): OPEN,
     ("quiz.question", "GET"): ATTEMPT_PAGE,
-    ("quiz.question", "POST"): ATTEMPT_OWNER,
-    ("quiz.autosave", "POST"): ATTEMPT_OWNER,
+    ("quiz.question", "POST"): ATTEMPT_PAGE,
+    ("quiz.autosave", "POST"): ATTEMPT_AUTOSAVE,
     ("quiz.finish", "GET"): ATTEMPT_PAGE,
-    ("quiz.submit", "POST"): ATTEMPT_OWNER,
+    ("quiz.submit", "POST"): ATTEMPT_PAGE,
     ("quiz.result", "GET"): ATTEMPT_PAGE,
     ("classes.index", "GET"): SIGNED_IN,
     ("classes.create", "POST"): {**TEACHERS, "other_teacher": "ok"},
@@ -198,7 +200,7 @@ def outcome(response) -> str:
     location = response.headers.get("Location", "")
     if response.status_code == 302 and "/login" in location:
         return "login"
-    if response.status_code in (403, 404):
+    if response.status_code in (401, 403, 404):
         return str(response.status_code)
     if response.status_code in (200, 302, 400, 409, 422):
         return "ok"

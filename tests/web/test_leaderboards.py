@@ -650,7 +650,8 @@ def test_a_quiz_from_another_teachers_bank_has_no_board_in_the_class(
     app, create_user, quizzes, make_browser
 ):
     """Sam is in Mrs A's class and in Mr B's; he took Mr B's private quiz. Mrs A's board
-    neither lists it nor shows it: its title and scores are Mr B's to show."""
+    neither lists it, nor shows it, nor counts it in the overall points: its title and
+    scores are Mr B's to show."""
     key_facts, _ = quizzes
     school_quiz = quiz_id(app, ARTICLE_BANK, "whole-article")
     teacher_a, _ = create_user("teacher", "teacher")
@@ -671,6 +672,9 @@ def test_a_quiz_from_another_teachers_bank_has_no_board_in_the_class(
         assert f'<option value="{school_quiz}">' in html  # the article bank's: every class's
         status = browser.get(f"/board/{class_id}?board={key_facts}").status_code
         assert status == (200 if shown else 404)
+        [row] = standings(app, class_id, None)[1].rows
+        expected = (2, 140.0) if shown else (1, 50.0)  # 90% on Mr B's quiz, 50% on the school's
+        assert (row.quizzes, row.quiz_points) == expected
 
 
 def test_unknown_classes_quizzes_and_periods_are_not_found(app, two_classes, make_browser):
