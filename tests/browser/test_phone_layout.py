@@ -85,9 +85,12 @@ def test_flashcard_pages_fit_a_phone(live_app: Flask, live_server: str, classroo
     login(page, live_server, "amira")
     page.goto(f"{live_server}/cards/")
     assert_fits(page, "flashcard-decks")
+    # Each page is measured once loaded, styles included, not while the click's page loads.
     page.get_by_role("link", name="Riverside library reopens").first.click()
+    page.wait_for_url(re.compile(r"/cards/\d+$"))
     assert_fits(page, "flashcard-deck")
     page.get_by_role("link", name="Start review").click()
+    page.wait_for_url(re.compile(r"/cards/\d+/review"))
     assert_fits(page, "flashcard-front")
     page.keyboard.press("Space")
     assert_fits(page, "flashcard-back")
@@ -96,6 +99,7 @@ def test_flashcard_pages_fit_a_phone(live_app: Flask, live_server: str, classroo
     # A deck with sub-decks: each one's links are on screen, not past a sideways scroll.
     page.goto(f"{live_server}/cards/")
     page.get_by_role("link", name=re.compile("^Turkish drones for Kosovo")).first.click()
+    page.wait_for_url(re.compile(r"/cards/\d+$"))
     assert_fits(page, "flashcard-deck-with-tags")
     cram = page.locator(".subdeck-links a", has_text="Cram").first.bounding_box()
     assert cram["x"] + cram["width"] <= PHONE["width"]
