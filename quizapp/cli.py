@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 from quizapp.config import PREFIX
 from quizapp.core.bank.export import bank_to_json
@@ -86,6 +87,11 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
         click.echo(f"{_shown_path(item.path)}: ok — {bank.id}: {bank.title} ({counts})")
 
 
+def _shown_url(url: str) -> str:
+    """The database's address without its password, which would end up in service logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _problems_of(item: LoadedBank) -> list[Problem]:
     return item.problems or [Problem(str(item.path), 1, 1, "the bank could not be loaded")]
 
@@ -108,7 +114,7 @@ def serve(host: str, port: int) -> None:
 
     app = _app()
     click.echo(f"quizapp is ready: open http://{host}:{port}/ in a browser (Ctrl+C stops it).")
-    click.echo(f"Database: {app.config['DATABASE_URL']}")
+    click.echo(f"Database: {_shown_url(app.config['DATABASE_URL'])}")
     click.echo(f"Teachers sign up with the teacher code {app.config['TEACHER_CODE']}.")
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
@@ -155,7 +161,7 @@ def upgrade(revision: str) -> None:
 
     app = _app(MIGRATE_ON_START=False, IMPORT_ON_START=False)
     migrate.upgrade(app.config["DATABASE_URL"], revision)
-    click.echo(f"Database at {revision}: {app.config['DATABASE_URL']}")
+    click.echo(f"Database at {revision}: {_shown_url(app.config['DATABASE_URL'])}")
 
 
 @db.command()

@@ -37,14 +37,21 @@ def defaults(instance_path: str) -> dict[str, Any]:
     }
 
 
+TEXT_SETTINGS = frozenset(
+    {"SECRET_KEY", "TEACHER_CODE", "DATABASE_URL", "QUESTIONS_DIR", "RATELIMIT_STORAGE_URI"}
+)
+"""Kept as written: a teacher code 001234 keeps its zeros, a key of digits stays a key."""
+
+
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
-    """QUIZAPP_DATABASE_URL=... becomes DATABASE_URL; booleans and integers are parsed."""
+    """QUIZAPP_DATABASE_URL=... becomes DATABASE_URL; booleans and integers are parsed,
+    except in the settings that are text (`TEXT_SETTINGS`)."""
     settings: dict[str, Any] = {}
     for key, raw in environ.items():
         if not key.startswith(PREFIX):
             continue
         name = key[len(PREFIX) :]
-        settings[name] = _parse(raw)
+        settings[name] = raw if name in TEXT_SETTINGS else _parse(raw)
     return settings
 
 

@@ -10,7 +10,7 @@ import sys
 from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect, text
 
-from quizapp import config
+from quizapp import cli, config
 from quizapp.cli import main
 from tests.conftest import ALL_TYPES_BANK
 
@@ -71,6 +71,12 @@ def test_teacher_code_prints_the_code_and_one_is_made_once_per_instance(tmp_path
     assert (tmp_path / "teacher_code").stat().st_mode & 0o077 == 0
 
 
+def test_a_database_address_is_printed_without_its_password():
+    shown = cli._shown_url("postgresql+psycopg://quizapp:s3cret@db.school:5432/quizapp")
+    assert shown == "postgresql+psycopg://quizapp:***@db.school:5432/quizapp"
+    assert cli._shown_url("sqlite:////srv/quizapp.sqlite3") == "sqlite:////srv/quizapp.sqlite3"
+
+
 def test_db_downgrade_to_base_removes_every_table(tmp_path):
     env = env_for(tmp_path)
     assert CliRunner().invoke(main, ["db", "upgrade"], env=env).exit_code == 0
@@ -89,6 +95,8 @@ def test_settings_from_the_environment_are_parsed_and_only_quizapp_ones_are_read
             "QUIZAPP_SESSION_COOKIE_SECURE": " Yes ",
             "QUIZAPP_LEADERBOARD_CACHE_SECONDS": "5",
             "QUIZAPP_DATABASE_URL": "sqlite:///x.db",
+            "QUIZAPP_TEACHER_CODE": "001234",
+            "QUIZAPP_SECRET_KEY": "123456789",
             "HOME": "/root",
         }
     )
@@ -97,6 +105,8 @@ def test_settings_from_the_environment_are_parsed_and_only_quizapp_ones_are_read
         "SESSION_COOKIE_SECURE": True,
         "LEADERBOARD_CACHE_SECONDS": 5,
         "DATABASE_URL": "sqlite:///x.db",
+        "TEACHER_CODE": "001234",  # text, as written: not the number 1234
+        "SECRET_KEY": "123456789",
     }
 
 
