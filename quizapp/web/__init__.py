@@ -162,6 +162,16 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
+        if "referrer" in (error.description or ""):
+            # Over HTTPS, a form must come from this site's own address. Behind a proxy that
+            # does not pass the Host header on, the app takes its own address for another.
+            return render_error(
+                400,
+                "This form came from another address than the site's own, so it was refused."
+                " Open the site at its usual address and try again. (If it is the usual"
+                " address, the reverse proxy must pass the Host header on: see the README's"
+                " Deployment section.)",
+            )
         message = (
             "The form had expired or was not sent by this site. Go back, reload the page and"
             " try again: what you saved before is kept."

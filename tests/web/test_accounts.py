@@ -363,3 +363,21 @@ def test_a_nul_character_sent_in_a_form_is_dropped(app, browser):
     assert login.status_code == 302
     joined = browser.post("/classes/join", {"code": "ZZZ\x00ZZZ"})
     assert "No open class has that join code" in joined.get_data(as_text=True)
+
+
+def test_a_form_from_another_address_over_https_says_so(browser):
+    """Behind a proxy that drops the Host header, every form failed as "expired"."""
+    seen_as = "https://127.0.0.1:8000"  # the app's own address as a bad proxy passes it on
+    page = browser.client.get("/login", base_url=seen_as).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    fields = {"username": "someone", "password": PASSWORD, "csrf_token": token}
+    response = browser.client.post(
+        "/login",
+        data=fields,
+        base_url=seen_as,
+        headers={"Referer": "https://quiz.school.example/login"},
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "This form came from another address than the site&#39;s own" in html
+    assert "expired" not in html
