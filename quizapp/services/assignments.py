@@ -25,6 +25,7 @@ from quizapp.models import (
     QuizRecord,
     User,
 )
+from quizapp.services import locks
 from quizapp.services.bank_access import readable_by
 from quizapp.services.content import quiz_of
 from quizapp.services.errors import Conflict, Forbidden, NotFound
@@ -84,6 +85,7 @@ def assign_quiz(
     if quiz.bank.owner_id is not None and quiz.bank.owner_id != teacher.id:
         raise Forbidden("That quiz is in another teacher's bank.")
     _check_dates(opens_at, due_at)
+    locks.hold(session, classroom)  # a double click on Assign: the second finds the first's
     assignment = session.scalar(
         select(Assignment).where(Assignment.class_id == classroom.id, Assignment.quiz_id == quiz.id)
     )

@@ -28,7 +28,7 @@ from quizapp.models import (
     Response,
     User,
 )
-from quizapp.services import leaderboards
+from quizapp.services import leaderboards, locks
 from quizapp.services.bank_access import may_read
 from quizapp.services.content import question_of, quiz_of
 from quizapp.services.errors import Conflict, Forbidden, InvalidAnswer, NotFound
@@ -342,12 +342,7 @@ def _hold_attempt(session: Session, attempt: Attempt) -> None:
     lock on SQLite), then read it again. A request for the same attempt sent at the same
     moment (an autosave and Next, a double click, a second tab) waits for this one, then
     sees what it did: the answer it saved, or the attempt it submitted."""
-    session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id)
-        .values(current_index=Attempt.current_index)
-        .execution_options(synchronize_session=False)
-    )
+    locks.hold(session, attempt)
     session.refresh(attempt)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from quizapp.core.codes import normalize_code, readable_code
 from quizapp.models import Attempt, Classroom, Membership, ReviewLogRecord, User
-from quizapp.services import leaderboards
+from quizapp.services import leaderboards, locks
 from quizapp.services.errors import Conflict, Forbidden, NotFound
 
 CODE_LENGTH = 6
@@ -29,15 +29,26 @@ def new_join_code(session: Session) -> str:
             return code
 
 
-def create_class(session: Session, teacher: User, name: str) -> Classroom:
+def create_class(session: Session, teacher: User, name: str) -> tuple[Classroom, bool]:
+    """A new class, or the teacher's open class of that name (a double click on Create
+    makes one class, not two). Returns the class and whether it is new."""
     if not teacher.is_teacher:
         raise Forbidden("Only teachers can create classes.")
-    classroom = Classroom(
-        name=name.strip(), teacher_id=teacher.id, join_code=new_join_code(session)
+    locks.hold(session, teacher)
+    name = name.strip()
+    existing = session.scalar(
+        select(Classroom).where(
+            Classroom.teacher_id == teacher.id,
+            Classroom.name == name,
+            Classroom.archived_at.is_(None),
+        )
     )
+    if existing is not None:
+        return existing, False
+    classroom = Classroom(name=name, teacher_id=teacher.id, join_code=new_join_code(session))
     session.add(classroom)
     session.flush()
-    return classroom
+    return classroom, True
 
 
 def join_class(session: Session, student: User, code: str) -> Classroom:
@@ -46,6 +57,7 @@ def join_class(session: Session, student: User, code: str) -> Classroom:
         raise NotFound("No open class has that join code. Check it with your teacher.")
     if student.id == classroom.teacher_id:
         raise Conflict("You teach this class.")
+    locks.hold(session, classroom)  # a double click on Join: the second finds the first's
     membership = session.scalar(
         select(Membership).where(
             Membership.class_id == classroom.id, Membership.student_id == student.id

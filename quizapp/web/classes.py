@@ -131,9 +131,19 @@ def create():
     if not form.validate_on_submit():
         return _teachers_index(form, 422)  # the name field says what is wrong
     session = db.session()
-    classroom = classes.create_class(session, current_user, form.name.data)
+    classroom, created = classes.create_class(session, current_user, form.name.data)
     session.commit()
-    flash(f"Class “{classroom.name}” created. Its join code is {classroom.join_code}.", "success")
+    if created:
+        flash(
+            f"Class “{classroom.name}” created. Its join code is {classroom.join_code}.",
+            "success",
+        )
+    else:
+        flash(
+            f"You already have a class named “{classroom.name}”: here it is. To make another,"
+            " give it another name.",
+            "info",
+        )
     return redirect(url_for("classes.show", class_id=classroom.id))
 
 

@@ -66,7 +66,7 @@ def classroom(live_app: Flask) -> int:
     """A class of teacher "mrs-lee" with three students who took "Key facts"."""
     with session_scope(live_app) as session:
         teacher = accounts.create_user(session, "mrs-lee", "Mrs Lee", PASSWORD, "teacher")
-        class_id = classes.create_class(session, teacher, "Year 8 Blue").id
+        class_id = classes.create_class(session, teacher, "Year 8 Blue")[0].id
     quiz = quiz_id(live_app, LIBRARY_BANK, "key-facts")
     for username, name, points in [("amira", "Amira", 9), ("ben", "Ben", 7), ("chloe", "Chloé", 5)]:
         submit(live_app, add_student(live_app, class_id, username, name), quiz, points)
@@ -150,7 +150,7 @@ def test_every_row_of_the_big_screen_fits_the_projector_without_scrolling(
 ):
     with session_scope(live_app) as session:
         teacher = accounts.create_user(session, "mr-k", "Mr K", PASSWORD, "teacher")
-        classroom = classes.create_class(session, teacher, "Year 7 Green")
+        classroom, _ = classes.create_class(session, teacher, "Year 7 Green")
         classroom.screen_token = f"fit-{students}"
         class_id = classroom.id
     quiz = quiz_id(live_app, LIBRARY_BANK, "key-facts")

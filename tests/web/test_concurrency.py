@@ -7,10 +7,18 @@ from __future__ import annotations
 import threading
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from quizapp.core import grading
 from quizapp.db import session_scope
-from quizapp.models import Attempt, Response, ReviewLogRecord
+from quizapp.models import (
+    Assignment,
+    Attempt,
+    Classroom,
+    Membership,
+    Response,
+    ReviewLogRecord,
+)
 from quizapp.services import attempts as service
 from tests.conftest import Browser, csrf_token
 from tests.web.helpers import (
@@ -22,6 +30,7 @@ from tests.web.helpers import (
     start,
     wrong_form,
 )
+from tests.web.test_teach import join_code, new_class
 
 MOMENT = 0.5
 """How long a held request waits for the other one: long enough for it to slip in."""
@@ -156,3 +165,77 @@ def test_submitting_twice_at_the_same_moment_schedules_each_missed_card_once(
             select(ReviewLogRecord.card_id).where(ReviewLogRecord.source == "quiz")
         ).all()
     assert logged and len(logged) == len(set(logged))
+
+
+def held_adding(monkeypatch, kind: type, barrier: threading.Barrier) -> None:
+    """Hold each request as it adds a row of `kind`: where a second one would slip in."""
+    add = Session.add
+
+    def held(self, instance, *args, **kwargs):
+        if isinstance(instance, kind):
+            meet(barrier)
+        return add(self, instance, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "add", held)
+
+
+def test_joining_twice_at_the_same_moment_joins_once(app, make_browser, create_user, monkeypatch):
+    """Both found no membership, then both added one: the second got a 500."""
+    teacher, student = make_browser(), make_browser()
+    teacher.login(create_user("teacher")[1])
+    student_id, username = create_user()
+    student.login(username)
+    class_id = new_class(teacher)
+    code = {"code": join_code(app, class_id), "csrf_token": csrf_token(student.client)}
+    held_adding(monkeypatch, Membership, threading.Barrier(2, timeout=MOMENT))
+    tab = second_tab(app, student)
+    thread, out = in_background(lambda: tab.client.post("/classes/join", data=code))
+    first = student.client.post("/classes/join", data=code)
+    thread.join()
+
+    assert first.status_code == out["response"].status_code == 302
+    with session_scope(app) as session:
+        joined = session.scalars(select(Membership).where(Membership.class_id == class_id))
+        assert [membership.student_id for membership in joined] == [student_id]
+
+
+def test_assigning_twice_at_the_same_moment_assigns_once(
+    app, make_browser, create_user, monkeypatch
+):
+    teacher = make_browser()
+    teacher.login(create_user("teacher")[1])
+    class_id = new_class(teacher)
+    quiz = quiz_id(app, LIBRARY_BANK, "key-facts")
+    form = {
+        "quiz": str(quiz),
+        "opens_at": "",
+        "due_at": "",
+        "csrf_token": csrf_token(teacher.client),
+    }
+    held_adding(monkeypatch, Assignment, threading.Barrier(2, timeout=MOMENT))
+    tab = second_tab(app, teacher)
+    url = f"/classes/{class_id}/assignments"
+    thread, out = in_background(lambda: tab.client.post(url, data=form))
+    first = teacher.client.post(url, data=form)
+    thread.join()
+
+    assert first.status_code == out["response"].status_code == 302
+    with session_scope(app) as session:
+        assigned = session.scalars(select(Assignment).where(Assignment.class_id == class_id))
+        assert [assignment.quiz_id for assignment in assigned] == [quiz]
+
+
+def test_creating_a_class_twice_makes_one_class(app, make_browser, create_user):
+    """A double click on Create class used to make two classes with two join codes."""
+    teacher = make_browser()
+    teacher_id, username = create_user("teacher")
+    teacher.login(username)
+    form = {"name": "Year 9 Blue", "csrf_token": csrf_token(teacher.client)}
+    first = teacher.client.post("/classes/new", data=form)
+    second = teacher.client.post("/classes/new", data=form)
+    assert first.headers["Location"] == second.headers["Location"]
+    page = teacher.get(second.headers["Location"]).get_data(as_text=True)
+    assert "You already have a class named “Year 9 Blue”: here it is." in page
+    with session_scope(app) as session:
+        names = session.scalars(select(Classroom.name).where(Classroom.teacher_id == teacher_id))
+        assert list(names) == ["Year 9 Blue"]

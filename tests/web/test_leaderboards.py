@@ -51,7 +51,7 @@ def quizzes(app):
 
 def make_class(app: Flask, teacher_id: int, name: str = "Year 7 B") -> int:
     with session_scope(app) as session:
-        return classes.create_class(session, session.get(User, teacher_id), name).id
+        return classes.create_class(session, session.get(User, teacher_id), name)[0].id
 
 
 def enrol(app: Flask, class_id: int, *student_ids: int) -> None:

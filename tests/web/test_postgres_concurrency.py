@@ -8,6 +8,8 @@ import pytest
 from tests.web.test_concurrency import (  # noqa: F401  (collected again here, on PostgreSQL)
     test_an_answer_saved_while_the_attempt_is_submitted_is_scored_or_refused,
     test_an_autosave_and_next_at_the_same_moment_save_one_answer,
+    test_assigning_twice_at_the_same_moment_assigns_once,
+    test_joining_twice_at_the_same_moment_joins_once,
     test_submitting_twice_at_the_same_moment_schedules_each_missed_card_once,
 )
 from tests.web.test_postgres_classroom import app  # noqa: F401  (a PostgreSQL database)
