@@ -89,6 +89,13 @@ def assign_quiz(
     assignment = session.scalar(
         select(Assignment).where(Assignment.class_id == classroom.id, Assignment.quiz_id == quiz.id)
     )
+    assigned_at = assignment.created_at if assignment is not None else now
+    if opens_at is None and due_at is not None and due_at <= assigned_at:
+        # Attempts would count from now, after the due date: everyone would be missing.
+        raise Conflict(
+            "Without an open date, attempts count from when the quiz is assigned, which is"
+            " after this due date. To count work already done, give an open date before it."
+        )
     created = assignment is None
     if assignment is None:
         assignment = Assignment(class_id=classroom.id, quiz_id=quiz.id, created_at=now)

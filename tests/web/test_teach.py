@@ -1084,6 +1084,24 @@ def test_gradebook_marks_late_and_missing_work(app, make_browser, create_user):
     assert rules.COUNTING_RULE in html and rules.AVERAGE_RULE in html
 
 
+def test_a_due_date_before_attempts_start_counting_is_refused_at_its_field(
+    app, make_browser, create_user
+):
+    """Without an open date, yesterday's due date made every student missing, and work done
+    on time practice."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    class_id = new_class(teacher)
+    quiz = quiz_id(app, LIBRARY_BANK, "key-facts")
+    response = assign(teacher, class_id, quiz, due="2020-02-01T00:00")
+    assert response.status_code == 422
+    assert "give an open date before it" in response.get_data(as_text=True)
+    assert assignment_id(app, class_id, quiz) is None
+    # With an open date before it, yesterday's work is recorded.
+    assert (
+        assign(teacher, class_id, quiz, "2020-01-01T00:00", "2020-02-01T00:00").status_code == 302
+    )
+
+
 def test_counted_attempts_are_those_by_the_due_date_when_there_are_any():
     due = dt.datetime(2025, 5, 1, tzinfo=UTC)
     before, on_due, after = (due - dt.timedelta(days=1), due, due + dt.timedelta(days=1))
