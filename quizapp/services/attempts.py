@@ -342,6 +342,8 @@ def _hold_attempt(session: Session, attempt: Attempt) -> None:
     lock on SQLite), then read it again. A request for the same attempt sent at the same
     moment (an autosave and Next, a double click, a second tab) waits for this one, then
     sees what it did: the answer it saved, or the attempt it submitted."""
+    if attempt.user_id is not None:
+        locks.hold_row(session, User, attempt.user_id)  # and with it their flashcards
     locks.hold(session, attempt)
     session.refresh(attempt)
 

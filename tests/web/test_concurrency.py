@@ -14,12 +14,14 @@ from quizapp.db import session_scope
 from quizapp.models import (
     Assignment,
     Attempt,
+    CardRecord,
     Classroom,
     Membership,
     Response,
     ReviewLogRecord,
 )
 from quizapp.services import attempts as service
+from quizapp.services.cards import states as card_states
 from tests.conftest import Browser, csrf_token
 from tests.web.helpers import (
     ARTICLE_BANK,
@@ -30,6 +32,7 @@ from tests.web.helpers import (
     start,
     wrong_form,
 )
+from tests.web.test_cards import bank_id
 from tests.web.test_teach import join_code, new_class
 
 MOMENT = 0.5
@@ -239,3 +242,31 @@ def test_creating_a_class_twice_makes_one_class(app, make_browser, create_user):
     with session_scope(app) as session:
         names = session.scalars(select(Classroom.name).where(Classroom.teacher_id == teacher_id))
         assert list(names) == ["Year 9 Blue"]
+
+
+def test_opening_a_new_deck_twice_at_the_same_moment_gives_one_state_per_card(
+    app, browser, create_user, monkeypatch
+):
+    """Both found the deck's cards unstarted, then both added them: the second got a 500."""
+    user_id, username = create_user()
+    browser.login(username)
+    deck = bank_id(app)
+    barrier = threading.Barrier(2, timeout=MOMENT)
+    unstarted = card_states.unstarted_keys
+
+    def held(*args, **kwargs):  # each request has found the cards it must start
+        keys = unstarted(*args, **kwargs)
+        meet(barrier)
+        return keys
+
+    monkeypatch.setattr(card_states, "unstarted_keys", held)
+    tab = second_tab(app, browser)
+    thread, out = in_background(lambda: tab.get(f"/cards/{deck}/review"))
+    first = browser.get(f"/cards/{deck}/review")
+    thread.join()
+
+    assert first.status_code == out["response"].status_code == 200
+    with session_scope(app) as session:
+        keys = session.scalars(select(CardRecord.card_key).where(CardRecord.user_id == user_id))
+        keys = list(keys)
+    assert keys and len(keys) == len(set(keys))

@@ -10,6 +10,7 @@ from tests.web.test_concurrency import (  # noqa: F401  (collected again here, o
     test_an_autosave_and_next_at_the_same_moment_save_one_answer,
     test_assigning_twice_at_the_same_moment_assigns_once,
     test_joining_twice_at_the_same_moment_joins_once,
+    test_opening_a_new_deck_twice_at_the_same_moment_gives_one_state_per_card,
     test_submitting_twice_at_the_same_moment_schedules_each_missed_card_once,
 )
 from tests.web.test_postgres_classroom import app  # noqa: F401  (a PostgreSQL database)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from quizapp.core import scheduling
 from quizapp.core.scheduling import CardState
 from quizapp.models import AwareDateTime, CardRecord, QuestionVersion, ReviewLogRecord, User
+from quizapp.services import locks
 from quizapp.services.cards.decks import Deck, card_of_deck
 from quizapp.services.cards.settings import day_start, zone_of
 
@@ -54,6 +55,11 @@ def open_deck(session: Session, user: User, deck: Deck, now: dt.datetime) -> int
     Called when a review starts, so that cards added to the bank since join the deck.
     Returns how many states were created.
     """
+    if not unstarted_keys(session, user, deck):
+        return 0
+    # Two tabs opening a new deck at once (or a quiz submitted then): the second waits, then
+    # finds the first's cards.
+    locks.hold(session, user)
     missing = unstarted_keys(session, user, deck)
     session.add_all(
         CardRecord(
