@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 import shutil
@@ -59,9 +60,12 @@ def postgres() -> Iterator[PostgresServer]:
     server.stop()
 
 
-def postgres_app(server: PostgresServer, name: str, *, banks: bool = True) -> Flask:
-    """An app over a new, migrated PostgreSQL database; with the template's banks if asked."""
-    url = server.create_database(name)
+def postgres_app(server: PostgresServer, test_name: str, *, banks: bool = True) -> Flask:
+    """An app over a new, migrated PostgreSQL database named after the test (each of its
+    parameters its own); with the template's banks if asked."""
+    words = re.sub(r"[^a-z0-9]+", "_", test_name.lower().removeprefix("test_"))[:40]
+    digest = hashlib.sha1(test_name.encode()).hexdigest()[:8]
+    url = server.create_database(f"quizapp_{words}_{digest}")
     migrate.upgrade(url)
     app = create_app({**app_config(Path("unused")), "DATABASE_URL": url})
     if banks:

@@ -6,8 +6,9 @@ from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter, Map
 from wtforms.validators import NumberRange
 
-MAX_INTEGER = 2**63 - 1
-"""The largest value an integer column holds: a larger id or count sent is not one."""
+MAX_INTEGER = 2**31 - 1
+"""The largest value an integer column holds (a 32-bit INTEGER on PostgreSQL): a larger id
+or count sent is not one."""
 
 STORABLE = NumberRange(min=0, max=MAX_INTEGER)
 """For an IntegerField that carries an id, a revision or a time in ms."""

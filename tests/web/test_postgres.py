@@ -23,6 +23,11 @@ from tests.web.helpers import (
 from tests.web.test_accounts import (  # noqa: F401  (collected again here, on PostgreSQL)
     test_a_nul_character_sent_in_a_form_is_dropped,
 )
+from tests.web.test_authorization import (  # noqa: F401  (collected again here, on PostgreSQL)
+    test_a_number_too_large_for_an_id_is_not_found_on_every_route,
+    test_ids_too_large_in_a_form_or_query_are_refused_not_a_server_error,
+    world,
+)
 from tests.web.test_quiz import (  # noqa: F401  (collected again here, on PostgreSQL)
     test_two_starts_sent_at_once_share_one_attempt,
 )
@@ -32,7 +37,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def pg_app(postgres, request):
-    app = postgres_app(postgres, f"quizapp_{request.node.name[:40].lower()}", banks=False)
+    app = postgres_app(postgres, request.node.name, banks=False)
     yield app
     app.extensions["quizapp.engine"].dispose()
 
@@ -40,7 +45,7 @@ def pg_app(postgres, request):
 @pytest.fixture
 def app(postgres, request):
     """For the tests of the SQLite suite run again here: the template's banks imported."""
-    app = postgres_app(postgres, f"quizapp_{request.node.name[5:45].lower()}")
+    app = postgres_app(postgres, request.node.name)
     yield app
     app.extensions["quizapp.engine"].dispose()
 

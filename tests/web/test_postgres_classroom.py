@@ -33,6 +33,6 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def app(postgres, request):
     """A PostgreSQL database with the banks of the SQLite test template."""
-    app = postgres_app(postgres, f"quizapp_{request.node.name[5:45].lower()}")
+    app = postgres_app(postgres, request.node.name)
     yield app
     app.extensions["quizapp.engine"].dispose()
