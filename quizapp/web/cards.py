@@ -24,7 +24,7 @@ from quizapp.core.scheduling import local_day
 from quizapp.models import CardRecord, User, utcnow
 from quizapp.services import cards as service
 from quizapp.services.errors import Conflict
-from quizapp.web.forms import STORABLE, storable_integer
+from quizapp.web.forms import MOMENT_MS, STORABLE, moment_ms, storable_integer
 
 bp = Blueprint("cards", __name__, url_prefix="/cards")
 
@@ -76,7 +76,7 @@ class RatingForm(FlaskForm):
     revision = IntegerField(widget=HiddenInput(), validators=[InputRequired(), STORABLE])
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), STORABLE])
     tag = StringField(widget=HiddenInput(), validators=[Optional()])
-    shown = IntegerField(widget=HiddenInput(), validators=[Optional(), STORABLE])
+    shown = IntegerField(widget=HiddenInput(), validators=[Optional(), MOMENT_MS])
 
 
 def learner() -> User:
@@ -208,7 +208,7 @@ def review(bank_id: int):
     face = service.current_face(session, deck, card)
     total, by_tag = service.counts(session, user, deck, now, {tag: keys} if tag else None)
     reveal = request.args.get("reveal") == "1"
-    shown = request.args.get("shown", type=storable_integer) or service.moment_ms(now)
+    shown = request.args.get("shown", type=moment_ms) or service.moment_ms(now)
     return render_template(
         "cards/review.html",
         deck=deck,

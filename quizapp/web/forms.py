@@ -11,16 +11,32 @@ MAX_INTEGER = 2**31 - 1
 or count sent is not one."""
 
 STORABLE = NumberRange(min=0, max=MAX_INTEGER)
-"""For an IntegerField that carries an id, a revision or a time in ms."""
+"""For an IntegerField that carries an id or a revision."""
+
+MAX_MOMENT_MS = 2**63 - 1
+"""A moment in milliseconds since 1970 (when a card was shown) is past 2**31, and is
+never stored as such: only the time between two of them is."""
+
+MOMENT_MS = NumberRange(min=0, max=MAX_MOMENT_MS)
+"""For an IntegerField that carries a moment in milliseconds."""
+
+
+def _within(text: str, highest: int) -> int:
+    value = int(text)
+    if not 0 <= value <= highest:
+        raise ValueError(text)
+    return value
 
 
 def storable_integer(text: str) -> int:
     """For `request.args.get(name, type=storable_integer)`: one that is out of range is
     ignored, as one that is not a number is."""
-    value = int(text)
-    if not 0 <= value <= MAX_INTEGER:
-        raise ValueError(text)
-    return value
+    return _within(text, MAX_INTEGER)
+
+
+def moment_ms(text: str) -> int:
+    """As `storable_integer`, for a moment in milliseconds."""
+    return _within(text, MAX_MOMENT_MS)
 
 
 class StorableIntegerConverter(IntegerConverter):

@@ -691,6 +691,24 @@ def test_a_removed_question_leaves_the_deck_but_keeps_its_history(
     assert [log.card_id for log in logs_of(app, learner)].count(removed.id) == 1
 
 
+def test_a_tab_left_open_cannot_rate_a_card_whose_question_was_removed(
+    app, browser, learner, deck, tmp_path
+):
+    """The rating was saved, on a card the deck no longer shows."""
+    html = browser.get(f"/cards/{deck}/review?reveal=1").get_data(as_text=True)
+    rate(browser, deck, html, EASY)
+    html = browser.get(f"/cards/{deck}/review?reveal=1").get_data(as_text=True)
+    removed = card_of(app, learner, SECOND_KEY)
+    assert shown_card(html) == removed.id
+    reimport(app, tmp_path, lambda yaml: without_question(yaml, SECOND_KEY))
+    before = snapshot(app)
+
+    response = rate(browser, deck, html, GOOD)
+    assert response.status_code == 404
+    assert "This card is no longer in the deck" in response.get_data(as_text=True)
+    assert snapshot(app) == before
+
+
 def test_a_changed_question_keeps_its_card_and_history(app, browser, learner, deck, tmp_path):
     html = browser.get(f"/cards/{deck}/review?reveal=1").get_data(as_text=True)
     rate(browser, deck, html, AGAIN)

@@ -9,8 +9,18 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, insert, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    bindparam,
+    exists,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
 
 from quizapp.core import scheduling
 from quizapp.core.scheduling import CardState, Review, Scheduler
@@ -30,6 +40,7 @@ from quizapp.services.errors import Conflict, Forbidden, InvalidAnswer, NotFound
 
 AGAIN = 1
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+NO_LONGER_IN_DECK = "This card is no longer in the deck: its question was removed."
 ALREADY_RATED = (
     "This card was already rated in another tab or window, so this rating was not saved."
     " Continue from here to see the next card."
@@ -52,7 +63,7 @@ def get_card(session: Session, user: User, card_id: int, deck: Deck | None = Non
 def current_face(session: Session, deck: Deck, card: CardRecord) -> Face:
     version = session.scalar(select(QuestionVersion).where(deck.holds(), _same_key(card)))
     if version is None:
-        raise NotFound("This card is no longer in the deck: its question was removed.")
+        raise NotFound(NO_LONGER_IN_DECK)
     return face_of(version)
 
 
@@ -85,6 +96,7 @@ def _not_before(now: dt.datetime, state: CardState) -> dt.datetime:
 
 _CARDS = CardRecord.__table__
 _CARD_MAPPER = inspect(CardRecord)
+_CURRENT = aliased(QuestionVersion, name="current_version")
 _CARD_TO_RATE = (
     select(
         _CARDS.c.user_id,
@@ -99,6 +111,13 @@ _CARD_TO_RATE = (
         _CARDS.c.revision,
         QuestionVersion.bank_id.label("version_bank_id"),
         QuestionVersion.question_key.label("version_key"),
+        exists()
+        .where(
+            _CURRENT.bank_id == _CARDS.c.bank_id,
+            _CURRENT.question_key == _CARDS.c.card_key,
+            func.coalesce(_CURRENT.is_current, False),
+        )
+        .label("still_asked"),
     )
     .select_from(_CARDS)
     .outerjoin(QuestionVersion, QuestionVersion.id == bindparam("version_id"))
@@ -192,6 +211,9 @@ def rate_card(
         raise NotFound("There is no such card in this deck.")
     if row.user_id != user.id:
         raise Forbidden("This card belongs to someone else.")
+    if not row.still_asked:
+        # A tab left open on a card whose question a new version of the bank removed.
+        raise NotFound(NO_LONGER_IN_DECK)
     if revision != row.revision:
         raise Conflict(ALREADY_RATED)
     if rating not in scheduling.RATINGS:
