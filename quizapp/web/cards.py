@@ -285,7 +285,9 @@ def rate(bank_id: int, card_id: int):
         session.commit()
     except Conflict:
         session.rollback()
-        return _conflict(deck, tag)
+        rating = (form.rating.data, form.version.data)
+        if not service.just_rated(session, user, card_id, form.revision.data, *rating):
+            return _conflict(deck, tag)
     return redirect(url_for("cards.review", bank_id=bank_id, tag=tag))
 
 

@@ -561,6 +561,18 @@ def test_rating_the_same_card_in_two_tabs_keeps_the_first(app, browser, learner,
     assert [log.rating for log in logs_of(app, learner)] == [EASY]
 
 
+def test_the_same_rating_sent_twice_goes_on_to_the_next_card(app, browser, learner, deck):
+    """A double click without JavaScript used to end on "this rating was not saved"."""
+    html = browser.get(f"/cards/{deck}/review?reveal=1").get_data(as_text=True)
+    first = rate(browser, deck, html, GOOD)
+    again = rate(browser, deck, html, GOOD)
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert [log.rating for log in logs_of(app, learner)] == [GOOD]  # saved once
+    # Another rating of the same shown card is still the other tab's: refused.
+    assert rate(browser, deck, html, EASY).status_code == 409
+
+
 def test_revealing_a_card_already_rated_in_another_tab_says_so(app, browser, learner, deck):
     tab1 = browser.get(f"/cards/{deck}/review").get_data(as_text=True)
     reveal = reveal_link(tab1)

@@ -149,6 +149,23 @@ def moment_ms(moment: dt.datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
+def just_rated(
+    session: Session, user: User, card_id: int, revision: int, rating: int, version_id: int
+) -> bool:
+    """Whether this very rating of the card, as shown at `revision`, is the one saved last:
+    the form sent twice (a double click without JavaScript), not a rating from another tab."""
+    card = session.get(CardRecord, card_id)
+    if card is None or card.user_id != user.id or card.revision != revision + 1:
+        return False
+    last = session.scalars(
+        select(ReviewLogRecord)
+        .where(ReviewLogRecord.card_id == card_id, ReviewLogRecord.source == "review")
+        .order_by(ReviewLogRecord.id.desc())
+        .limit(1)
+    ).first()
+    return last is not None and last.rating == rating and last.question_version_id == version_id
+
+
 def review_duration_ms(shown_ms: int | None, now: dt.datetime) -> int | None:
     """Time from showing a card's front to its rating, as the page reported when it was shown.
 
