@@ -170,8 +170,11 @@ class Scheduler:
     def preview(self, state: CardState, now: datetime) -> dict[int, timedelta]:
         """The interval each rating would give, for the labels on the answer buttons.
 
-        Computed without fuzzing so the labels are stable; a fuzzed review-state
-        interval may then differ from its label by a few percent.
+        Computed without fuzzing so the labels are stable, as Anki's are. FSRS then spreads
+        a review card's interval at random so that cards learned together do not come back
+        together: by about a day on short intervals (a "3 days" may be stored as 2 to 5
+        days) and by about 5 to 15% on long ones, so a fuzzed Good can come out past the
+        Easy label of a short card.
         """
         now = _utc(now, "now")
         return {
