@@ -19,6 +19,7 @@ MISSING = "missing"
 DONE = "done"
 LATE = "late"
 WITHDRAWN = "withdrawn"
+AFTER_LEAVING = "after leaving"
 
 COUNTING_RULE = (
     "An assignment counts the attempts submitted from the moment it opens: its open date, "
@@ -32,7 +33,8 @@ STATUS_RULE = (
     "Done: an attempt was submitted by the due date (or there is none). Late: the first "
     "attempt came after the due date. Missing: the due date has passed with no attempt."
     " Withdrawn: a new version of the bank no longer has the quiz, so it can no longer be"
-    " taken; attempts made before still count."
+    " taken; attempts made before still count. After leaving: assigned after the student"
+    " was removed from the class, so it is not theirs and does not count."
 )
 AVERAGE_RULE = (
     "The average is the mean of the assignment scores; a missing assignment counts as 0, "
@@ -62,12 +64,17 @@ def status(
     now: datetime,
     *,
     can_be_taken: bool,
+    left_before: bool = False,
 ) -> str:
     """A learner's status on an assignment, from their first counted submission.
 
     `first_submitted_at` is the earliest attempt that counts (see `counts_from`), or None.
     `can_be_taken` is False for a quiz that a new version of its bank no longer has.
+    `left_before` is True when the learner was removed from the class before the
+    assignment started counting: it was never theirs to do.
     """
+    if first_submitted_at is None and left_before:
+        return AFTER_LEAVING
     if first_submitted_at is not None:
         if due_at is not None and first_submitted_at > due_at:
             return LATE

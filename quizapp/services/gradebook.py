@@ -140,16 +140,22 @@ def _submitted_query(*, one_student: bool) -> Select[Any]:
     return query
 
 
-def _cell(column: Column, since_opening: list[Submission], now: dt.datetime) -> Cell:
+def _cell(
+    column: Column, membership: Membership, since_opening: list[Submission], now: dt.datetime
+) -> Cell:
     attempts = rules.counted(since_opening, column.assignment.due_at)
     first = attempts[0][0] if attempts else None
+    assignment = column.assignment
+    left = membership.removed_at
     return Cell(
         status=rules.status(
             first,
-            column.assignment.opens_at,
-            column.assignment.due_at,
+            assignment.opens_at,
+            assignment.due_at,
             now,
             can_be_taken=column.quiz.is_active,
+            left_before=left is not None
+            and left < rules.counts_from(assignment.opens_at, assignment.created_at),
         ),
         score=quiz_grade([pct for _, pct, _ in attempts], column.settings.grading),
         attempts=len(attempts),
@@ -164,7 +170,12 @@ def gradebook(session: Session, classroom: Classroom, now: dt.datetime) -> Grade
     rows = []
     for membership in members:
         cells = [
-            _cell(column, submitted.get((membership.student_id, column.assignment.id), []), now)
+            _cell(
+                column,
+                membership,
+                submitted.get((membership.student_id, column.assignment.id), []),
+                now,
+            )
             for column in columns
         ]
         rows.append(
@@ -223,7 +234,7 @@ def student_detail(
     sections = []
     for column in columns:
         since_opening = submitted.get((student_id, column.assignment.id), [])
-        cell = _cell(column, since_opening, now)
+        cell = _cell(column, membership, since_opening, now)
         counting = {
             attempt_id for *_, attempt_id in rules.counted(since_opening, column.assignment.due_at)
         }

@@ -10,7 +10,7 @@ import re
 
 import pytest
 from flask import Flask, url_for
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
 from quizapp.core import assignments as rules
 from quizapp.db import session_scope
@@ -1100,6 +1100,35 @@ def test_a_due_date_before_attempts_start_counting_is_refused_at_its_field(
     assert (
         assign(teacher, class_id, quiz, "2020-01-01T00:00", "2020-02-01T00:00").status_code == 302
     )
+
+
+def test_an_assignment_made_after_a_student_left_is_not_theirs(app, make_browser, create_user):
+    """It used to be "missing" for them, a 0 in their average and in the CSV."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    first, later = tiny_quiz(app, "best"), tiny_quiz(app, "last")
+    assign(teacher, class_id, first)
+    leaver = add_student(app, class_id, "leaver", "Left Early")
+    take(app, leaver, first, RIGHT, soon())
+    removed = teacher.post(f"/classes/{class_id}/students/{leaver}/remove", {"confirmed": "yes"})
+    assert removed.status_code == 302
+    with session_scope(app) as session:  # assigned a moment after the student left
+        session.execute(
+            update(Membership)
+            .where(Membership.student_id == leaver)
+            .values(removed_at=utcnow() - dt.timedelta(minutes=5))
+        )
+    assign(teacher, class_id, later, due=(soon(60)).strftime("%Y-%m-%dT%H:%M"))
+    with session_scope(app) as session:
+        book = gradebook.gradebook(
+            session, session.get(Classroom, class_id), utcnow() + dt.timedelta(hours=2)
+        )
+    [row] = book.rows
+    assert [cell.status for cell in row.cells] == ["done", "after leaving"]
+    assert row.average == 100
+    csv_text = teacher.get(f"/teach/classes/{class_id}/gradebook.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[1].endswith(",removed,100,,100")
 
 
 def test_counted_attempts_are_those_by_the_due_date_when_there_are_any():
