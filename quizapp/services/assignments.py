@@ -153,7 +153,6 @@ def for_student(session: Session, student: User, now: dt.datetime) -> list[Stude
             Membership.removed_at.is_(None),
             Classroom.archived_at.is_(None),
             Assignment.archived_at.is_(None),
-            QuizRecord.is_active,
         )
     ).all()
     if not rows:
@@ -179,7 +178,7 @@ def for_student(session: Session, student: User, now: dt.datetime) -> list[Stude
     for assignment, classroom, quiz in rows:
         settings = quiz_of(quiz)
         attempts_left = None
-        if settings.attempts is not None:
+        if settings.attempts is not None and quiz.is_active:
             used = sum(1 for at, _ in submitted[quiz.id] if at >= limit_counts_from[quiz.id])
             attempts_left = max(0, settings.attempts - used)
         start = rules.counts_from(assignment.opens_at, assignment.created_at)

@@ -1059,6 +1059,15 @@ def test_a_quiz_dropped_from_its_bank_is_withdrawn_not_missing(app, make_browser
     headers = re.findall(r'<th scope="col">.*?</th>', html.split("</thead>")[0], re.S)
     withdrawn = [header for header in headers if "withdrawn</span>" in header]
     assert len(withdrawn) == 1 and "Harbour quiz (last)" in withdrawn[0]
+    # The students see it so too, rather than losing it from their list while it counts.
+    for username, state in (("did", "done"), ("didnt", "withdrawn")):
+        student = make_browser()
+        student.login(username)
+        home = student.get("/").get_data(as_text=True)
+        item = home.split("Harbour quiz (last)")[1].split("</li>")[0]
+        assert f'<span class="badge badge-{state}">{state}</span>' in item, username
+        assert "it can no longer be taken" in item
+    assert f'href="/quiz/{dropped}"' not in home
 
 
 def test_gradebook_marks_late_and_missing_work(app, make_browser, create_user):
