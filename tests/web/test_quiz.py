@@ -400,7 +400,7 @@ def test_attempts_allowed_and_grading_method_last(app, browser, create_user):
     assert refused.status_code == 409
     assert "used all 2 attempts" in refused.get_data(as_text=True)
     intro = browser.get(f"/quiz/{quiz}").get_data(as_text=True)
-    assert "2 of 2 used" in intro and "Your score</dt><dd>0%" in intro
+    assert "2 of 2 used" in intro and "Your score (all attempts)</dt><dd>0%" in intro
     assert f'href="/attempt/{attempt}/result">See your last result' in intro
 
 
