@@ -504,7 +504,7 @@ def test_the_autosave_says_what_happened_when_the_session_has_ended(
     phone.get_by_label("Username").fill("two-devices")
     phone.get_by_label("Password").fill(PASSWORD)
     click(phone, "Log in")
-    start_quiz(laptop, live_server, "Key facts")
+    start_quiz(laptop, live_server, "Every kind of question")  # a single choice first
     phone.get_by_role("button", name="Log out").click()  # on every device
     laptop.locator("input[name=answer]").first.check()
     expect(laptop.locator(".save-status")).to_have_text(

@@ -946,7 +946,8 @@ def test_a_preview_is_taken_like_a_quiz_and_counts_nowhere(app, make_browser, cr
         assert [row.student.id for row in book.rows] == [student_id]
         assert book.rows[0].cells[0].attempts == 0
         assert item_analysis.analyse(session, classroom, quiz).attempts == 0
-    assert "your score (all attempts): <strong>—</strong>" in teacher.get("/").get_data(as_text=True)
+    home = teacher.get("/").get_data(as_text=True)
+    assert "your score (all attempts): <strong>—</strong>" in home
     # A second preview starts afresh; students cannot preview.
     assert teacher.post(f"/teach/quizzes/{quiz}/preview").status_code == 302
     assert student.post(f"/teach/quizzes/{quiz}/preview").status_code == 403
