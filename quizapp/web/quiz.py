@@ -81,8 +81,8 @@ def question_url(attempt: Attempt, number: int) -> str:
 
 
 SESSION_ENDED = (
-    "Your session has ended, so this answer was not saved: log in to go on. The answers"
-    " saved before are kept."
+    "Your session has ended, so what you just sent was not saved: log in to go on. The"
+    " answers saved before are kept."
 )
 
 
@@ -98,8 +98,12 @@ def load_attempt(attempt_id: int) -> Attempt:
             if request.endpoint == "quiz.autosave":
                 abort(make_response(jsonify(saved=False, message=SESSION_ENDED), 401))
             if request.method == "POST":
+                # Back to a page of the attempt, not to the address posted to (a submit's
+                # is for POST only).
                 flash(SESSION_ENDED, "error")
-                abort(redirect(login_url(login_manager.login_view, request.url)))
+                back = request.url if request.endpoint == "quiz.question" else None
+                back = back or url_for("quiz.finish", attempt_id=attempt.id, _external=True)
+                abort(redirect(login_url(login_manager.login_view, back)))
             abort(login_manager.unauthorized())
         if (
             request.method == "GET"
@@ -158,6 +162,10 @@ def question(attempt_id: int, number: int):
             db_session.rollback()
             if exc.status == 409 and attempt.is_submitted:
                 return _to_result(attempt)
+            if exc.status == 409 and immediate:
+                # "Check answer" sent twice at once: the other request saved the answer,
+                # and its feedback is on the question's page.
+                return redirect(question_url(attempt, number))
             if exc.status != 422:
                 raise
             error = exc.message

@@ -508,7 +508,7 @@ def test_the_autosave_says_what_happened_when_the_session_has_ended(
     phone.get_by_role("button", name="Log out").click()  # on every device
     laptop.locator("input[name=answer]").first.check()
     expect(laptop.locator(".save-status")).to_have_text(
-        "Your session has ended, so this answer was not saved: log in to go on."
+        "Your session has ended, so what you just sent was not saved: log in to go on."
         " The answers saved before are kept."
     )
     # With its cookie gone as well, the token is refused by an error page, not JSON.

@@ -137,6 +137,36 @@ def test_an_answer_saved_while_the_attempt_is_submitted_is_scored_or_refused(
         assert out["response"].status_code == 409
 
 
+def test_checking_an_answer_twice_at_the_same_moment_shows_its_feedback(
+    app, browser, create_user, monkeypatch
+):
+    """Under immediate feedback, the second "Check answer" found the first one's answer
+    final and ended on a 409 page."""
+    browser.login(create_user()[1])
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "numbers-and-dates"))
+    form = {
+        **correct_form(questions_of(app, attempt)[0]),
+        "action": "check",
+        "csrf_token": csrf_token(browser.client),
+    }
+    barrier = threading.Barrier(2, timeout=MOMENT)
+    save = service.save_answer
+
+    def held(*args, **kwargs):  # each request has found no answer yet
+        meet(barrier)
+        return save(*args, **kwargs)
+
+    monkeypatch.setattr(service, "save_answer", held)
+    tab = second_tab(app, browser)
+    thread, out = in_background(lambda: tab.client.post(f"/attempt/{attempt}/1", data=form))
+    first = browser.client.post(f"/attempt/{attempt}/1", data=form)
+    thread.join()
+
+    for response in (first, out["response"]):
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"/attempt/{attempt}/1")
+
+
 def test_submitting_twice_at_the_same_moment_schedules_each_missed_card_once(
     app, browser, create_user, monkeypatch
 ):

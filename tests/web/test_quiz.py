@@ -319,10 +319,19 @@ def test_an_answer_sent_after_logging_out_on_another_device_asks_to_log_in(
     sent = laptop.client.post(url, data={**fields, "action": "next", "csrf_token": token})
     assert sent.status_code == 302 and sent.headers["Location"].startswith("/login?next=")
     login_page = laptop.get(sent.headers["Location"]).get_data(as_text=True)
-    assert "Your session has ended, so this answer was not saved" in login_page
+    assert "Your session has ended, so what you just sent was not saved" in login_page
     back = laptop.post(sent.headers["Location"], {"username": username, "password": PASSWORD})
     assert back.headers["Location"].endswith(url)
     assert responses_count(app, attempt) == 0
+    # A submit sent then comes back, after logging in, to the attempt's overview.
+    laptop.post("/logout")
+    token = csrf_token(laptop.client)
+    submit = laptop.client.post(f"/attempt/{attempt}/submit", data={"csrf_token": token})
+    assert submit.status_code == 302 and submit.headers["Location"].startswith("/login?next=")
+    back = laptop.post(submit.headers["Location"], {"username": username, "password": PASSWORD})
+    assert back.headers["Location"].endswith(f"/attempt/{attempt}/finish")
+    assert laptop.get(back.headers["Location"]).status_code == 200
+    assert attempt_state(app, attempt).submitted_at is None
 
 
 def test_another_guests_attempt_is_forbidden(app, make_browser, create_user):
