@@ -491,8 +491,8 @@ class Adoption:
     kept: int
     """How many of the guest's attempts are now the account's."""
     finished: list[str] = field(default_factory=list)
-    """The titles of the quizzes whose older open attempt was submitted, so that the learner
-    goes on with the newer one."""
+    """The titles of the quizzes whose open attempt on the account was submitted, so that
+    the learner goes on with the one begun as a guest."""
 
 
 def adopt_guest_attempts(
@@ -505,8 +505,9 @@ def adopt_guest_attempts(
     attempts.
 
     A learner has one open attempt per quiz. When the account has one open at a quiz the
-    guest has one open at too, the one used last goes on; the other is submitted with its
-    saved answers, or, if it has none, dropped: nothing answered is lost either way.
+    guest has one open at too, the guest's goes on, as it is the one in this browser (and
+    the page the learner logged in from); the account's is submitted with its saved answers,
+    or, if it has none, dropped. Nothing answered is lost either way.
     """
     guest_attempts = session.scalars(
         select(Attempt).where(
@@ -527,30 +528,22 @@ def adopt_guest_attempts(
         if not expire_if_due(session, attempt, now)
     }
     finished: list[str] = []
-    submitted_now: set[int] = set()  # their missed cards are scheduled by the submit
-    for attempt in list(adopted):
+    for attempt in adopted:
         own = open_own.get(attempt.quiz_id)
         if own is None or attempt.is_submitted:
             continue
-        older = min(own, attempt, key=lambda a: (a.last_activity_at, a.id))
-        if not session.scalar(select(func.count()).where(Response.attempt_id == older.id)):
-            if older is own:
-                session.delete(own)
-            else:
-                adopted.remove(attempt)  # left to the guest, with nothing in it
-            continue
-        older.user_id, older.guest_token = user.id, None
-        session.flush()
-        submit_attempt(session, older, now)
-        submitted_now.add(older.id)
-        finished.append(older.quiz.title)
+        if session.scalar(select(func.count()).where(Response.attempt_id == own.id)):
+            submit_attempt(session, own, now)  # which schedules its missed cards
+            finished.append(own.quiz.title)
+        else:
+            session.delete(own)
     for attempt in adopted:
         attempt.user_id, attempt.guest_token = user.id, None
     session.flush()
     from quizapp.services.cards import schedule_missed
 
     for attempt in adopted:
-        if attempt.is_submitted and attempt.id not in submitted_now:
+        if attempt.is_submitted:
             schedule_missed(session, attempt)
     if any(attempt.is_submitted for attempt in adopted):
         leaderboards.standings_changed(session)

@@ -205,8 +205,8 @@ def _start_session(user: User, guest_work: attempts.Adoption, welcome: str | Non
         flash("What you did as a guest is now kept on your account.", "success")
     for title in guest_work.finished:
         flash(
-            f"You had two unfinished attempts at “{title}”: you go on with the one you used"
-            " last, and the other was submitted with its saved answers.",
+            f"You had another unfinished attempt at “{title}” on your account: it was"
+            " submitted with its saved answers, and you go on with the one you began here.",
             "info",
         )
 

@@ -564,21 +564,25 @@ def test_two_open_attempts_at_a_quiz_after_logging_in_keep_every_answer(
     user_id, username = create_user()
     quiz = quiz_id(app, LIBRARY_BANK, "all-types")
     account, guest = make_browser(), make_browser()
+    guests, url = start(guest, quiz)  # begun first, as a guest, then on the account
+    answer(guest, guests, 1, correct_form(questions_of(app, guests)[0]))
     account.login(username)
     own, _ = start(account, quiz)
-    answer(account, own, 1, correct_form(questions_of(app, own)[0]))
-    guests, _ = start(guest, quiz)
-    for number, question in enumerate(questions_of(app, guests)[:3], start=1):
-        answer(guest, guests, number, correct_form(question))
+    for number, question in enumerate(questions_of(app, own)[:3], start=1):
+        answer(account, own, number, correct_form(question))
 
-    logged_in = guest.login(username)
-    home = guest.get(logged_in.headers["Location"]).get_data(as_text=True)
-    assert "You had two unfinished attempts at “Every kind of question”" in home
-    assert start(guest, quiz)[0] == guests  # the one used last goes on, as the account's
+    logged_in = guest.post(f"/login?next={url}", {"username": username, "password": PASSWORD})
+    assert logged_in.headers["Location"] == url  # back to the page of this browser's attempt
+    page = guest.get(url)
+    assert page.status_code == 200
+    assert "You had another unfinished attempt at “Every kind of question”" in page.get_data(
+        as_text=True
+    )
+    assert start(guest, quiz)[0] == guests
     assert attempt_state(app, guests).user_id == user_id
-    assert responses_count(app, guests) == 3
+    assert responses_count(app, guests) == 1
     older = attempt_state(app, own)
-    assert older.submitted_at is not None and older.points == 1  # submitted, its answer kept
+    assert older.submitted_at is not None and older.points == 3  # submitted, its answers kept
 
 
 def test_signing_up_after_a_guest_quiz_welcomes_then_says_the_work_is_kept(app, browser):
