@@ -33,8 +33,9 @@ STATUS_RULE = (
     "Done: an attempt was submitted by the due date (or there is none). Late: the first "
     "attempt came after the due date. Missing: the due date has passed with no attempt."
     " Withdrawn: a new version of the bank no longer has the quiz, so it can no longer be"
-    " taken; attempts made before still count. After leaving: assigned after the student"
-    " was removed from the class, so it is not theirs and does not count."
+    " taken; attempts made before still count. After leaving: it opened (or, with no open"
+    " date, was assigned) after the student was removed from the class, so it is not theirs"
+    " and does not count."
 )
 AVERAGE_RULE = (
     "The average is the mean of the assignment scores; a missing assignment counts as 0, "

@@ -132,10 +132,10 @@ def open_attempt(session: Session, quiz: QuizRecord, taker: Taker) -> Attempt | 
 
 
 def _hold_learner(session: Session, user: User, now: dt.datetime) -> None:
-    """Mark the learner active, by an UPDATE whose lock lasts until the caller commits: the
-    learner's row on PostgreSQL, the database's write lock on SQLite. A second start sent at
-    the same moment (another tab, a double click) waits, then finds the first one's attempt
-    and its count of attempts used, so two starts cannot open two attempts."""
+    """Mark the learner active, by an UPDATE that holds their row as `locks.hold` does (and
+    records the activity while it is at it). A second start sent at the same moment
+    (another tab, a double click) waits, then finds the first one's attempt and its count
+    of attempts used, so two starts cannot open two attempts."""
     session.execute(update(User).where(User.id == user.id).values(last_seen_at=now))
 
 
@@ -253,11 +253,15 @@ def expire_overdue(
         else [user_id]
     )
     overdue = session.scalars(
-        select(Attempt).where(
+        select(Attempt)
+        .where(
             Attempt.user_id.in_(learners),
             Attempt.submitted_at.is_(None),
             Attempt.deadline_at < now,
         )
+        # Each submit locks its learner: always in the same order, so that two pages of
+        # classes that share students never wait on each other.
+        .order_by(Attempt.user_id, Attempt.id)
     ).all()
     for attempt in overdue:
         expire_if_due(session, attempt, now)
