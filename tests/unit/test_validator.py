@@ -420,6 +420,10 @@ def test_article_finds_passages_up_to_whitespace() -> None:
     assert not article.contains("The quick brown fo")
     assert article.contains("said “no.”")
     assert article.contains("The quick bro\u00adwn fox")  # a soft hyphen, unseen
+    # In a script written without spaces, any run of characters is in whole words.
+    japanese = Article("東京は日本の首都です。大阪は大きい都市です。")
+    assert japanese.contains("東京は日本の首都です。") and japanese.contains("日本の首都")
+    assert not japanese.contains("日本の京都")
     accented = Article("Le café est fermé.")
     assert accented.contains("Le cafe\u0301 est ferme\u0301.")  # é as e and an accent
     assert article.contains("jumps. It said")

@@ -11,7 +11,18 @@ from quizapp.core.bank.files import Unreadable, decode_utf8, read_bytes
 
 MAX_SOURCE_BYTES = 10 * 1024 * 1024
 
-_WORD = re.compile(r"\w+")
+_UNSPACED = (
+    "\u0e00-\u0eff"  # Thai, Lao
+    "\u1000-\u109f"  # Myanmar
+    "\u1780-\u17ff"  # Khmer
+    "\u3040-\u30ff"  # Hiragana, Katakana
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs
+    "\uff66-\uff9f"  # half-width Katakana
+)
+"""Scripts written without spaces between words: each of their characters counts as a
+word, since where their words end cannot be told from the text."""
+_WORD = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
+_SPACED_LETTER = re.compile(rf"[^\W{_UNSPACED}]")
 # A sentence ends at . ! ? or …, perhaps followed by a closing quote or bracket.
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’»)\]])) ")
 
@@ -36,8 +47,13 @@ def words(text: str) -> list[str]:
 
 
 def _cuts_word(text: str, at: int) -> bool:
-    """Whether a quote starting or ending at `at` would cut a word of the text in two."""
-    return 0 < at < len(text) and bool(_WORD.match(text[at - 1])) and bool(_WORD.match(text[at]))
+    """Whether a quote starting or ending at `at` would cut a word of the text in two (in a
+    script written without spaces, any place between two characters is a word's end)."""
+    return (
+        0 < at < len(text)
+        and bool(_SPACED_LETTER.match(text[at - 1]))
+        and bool(_SPACED_LETTER.match(text[at]))
+    )
 
 
 class Article:
