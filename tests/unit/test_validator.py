@@ -119,6 +119,8 @@ EXPECTED = {
         "31:9: duplicate question id 'q3' (first on line 24)",
         "33:13: 'prompt' must not be empty (question 'q3')",
         "34:23: choice 2 must not be empty (question 'q3')",
+        # Checked although the question's other fields have problems.
+        "35:5: the answer 'Sunday' is not among the choices (question 'q3')",
         "42:5: the answer 'Sunday' is not among the choices (question 'q5')",
         "44:13: source sentence of question 'q5' not found in sources/article.txt",
         "45:5: missing key 'explanation' (question 'q6')",
@@ -363,6 +365,25 @@ def test_common_syntax_errors_are_explained_where_they_are(old, new, where, mess
     line = _line(text, snippet)
     col = text.index(snippet) - text.rindex("\n", 0, text.index(snippet)) + offset
     assert problems == [problems[0]] and problems[0].startswith(f"{line}:{col}: {message}")
+
+
+def test_a_misspelt_answer_is_reported_beside_another_problem_of_its_question() -> None:
+    """A choice listed twice used to hide the misspelt answer until it was fixed."""
+    text, problems = _edited(
+        "    choices: [Friday, Saturday, Sunday]\n    answer: Saturday\n",
+        "    choices: [Friday, Friday, Sunday]\n    answer: Saturdy\n",
+    )
+    choices, answer = _line(text, "choices: [Friday, Friday"), _line(text, "answer: Saturdy")
+    assert problems == [
+        f"{choices}:14: choice 'Friday' is listed twice (question 'reopened-day')",
+        f"{answer}:5: the answer 'Saturdy' is not among the choices (question 'reopened-day')",
+    ]
+    # An answer with a problem of its own is told once.
+    _, problems = _edited(
+        "    choices: [Friday, Saturday, Sunday]\n    answer: Saturday\n",
+        "    choices: [Friday, Friday, Sunday]\n    answer: ''\n",
+    )
+    assert len(problems) == 2 and "not among the choices" not in "".join(problems)
 
 
 def test_duplicate_quiz_and_card_ids() -> None:

@@ -57,6 +57,39 @@ def check_bank(
     return issues
 
 
+def answers_left_unchecked(data: dict[str, Any], schema_issues: list[Issue]) -> list[Issue]:
+    """The answers of choice questions that the schema could not check, checked against
+    their choices all the same, so that a teacher sees every mistake in one run.
+
+    The schema checks that an answer is among the choices only once the question's fields
+    are valid: a choice listed twice, say, would hide a misspelt answer until it is fixed.
+    A question whose answer itself has a problem is left to that problem's message.
+    """
+    blocked: set[int] = set()
+    told: set[int] = set()
+    for issue in schema_issues:
+        path = issue.path
+        if len(path) > 2 and path[0] == "questions" and isinstance(path[1], int):
+            (told if path[2] == "answer" else blocked).add(path[1])
+    issues = []
+    for i, item in _items(data, "questions"):
+        if i not in blocked or i in told or item.get("type") not in ("single", "multiple"):
+            continue
+        choices = {choice.strip() for _, choice in _texts(item, "choices")}
+        answer = item.get("answer")
+        for given in answer if isinstance(answer, list) else [answer]:
+            if isinstance(given, str) and choices and given.strip() not in choices:
+                issues.append(
+                    Issue(
+                        ("questions", i, "answer"),
+                        f"the answer {shown(given.strip())} is not among the choices"
+                        f" ({_label('question', i, item)})",
+                        at_key=True,
+                    )
+                )
+    return issues
+
+
 def _duplicate_ids(
     data: dict[str, Any], key: str, kind: str, positions: Positions
 ) -> Iterator[Issue]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from quizapp.core.bank.checks import check_bank
+from quizapp.core.bank.checks import answers_left_unchecked, check_bank
 from quizapp.core.bank.files import Unreadable, check_size, decode_utf8, read_bytes
 from quizapp.core.bank.messages import describe_errors
 from quizapp.core.bank.problems import Issue, Problem, line_col, shown
@@ -100,7 +100,8 @@ def load_bank_text(
     try:
         bank = Bank.model_validate(data)
     except ValidationError as error:
-        issues += describe_errors(error.errors(include_url=False), data)
+        schema_issues = describe_errors(error.errors(include_url=False), data)
+        issues += schema_issues + answers_left_unchecked(data, schema_issues)
     article, article_name, issue = _article(
         data, base_dir, source_text_override, where_to_put_the_article
     )
