@@ -9,13 +9,14 @@ import re
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from quizapp.db import session_scope
 from quizapp.models import Assignment, Classroom
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import axe_violations, login, screenshot
 from tests.browser.test_leaderboard_screen import classroom, submit  # noqa: F401
 from tests.web.helpers import LIBRARY_BANK, quiz_id
+from tests.web.test_teach import ARTICLE, BROKEN_BANK
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +26,7 @@ OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
   const wide = [...document.querySelectorAll("body *")].filter((el) => {
     const box = el.getBoundingClientRect();
-    if (box.width === 0 || el.closest(".table-wrap, pre, textarea")) return false;
+    if (box.width === 0 || el.closest(".table-wrap, .listing, pre, textarea")) return false;
     return box.right > width + 1;
   });
   return {
@@ -78,6 +79,17 @@ def test_teacher_pages_fit_a_phone(live_app: Flask, live_server: str, classroom,
     for name, path in pages.items():
         page.goto(live_server + path)
         assert_fits(page, name)
+    # With problems, the file's lines scroll sideways in their own box, which the keyboard
+    # can reach, and the quiz facts fit their card.
+    page.goto(live_server + "/teach/banks/upload")
+    page.get_by_label("Or paste or edit the bank's YAML here").fill(BROKEN_BANK)
+    page.get_by_label("Or paste the article").fill(ARTICLE)
+    page.get_by_role("button", name="Check and upload", exact=True).click()
+    expect(page.get_by_role("heading", level=2, name=re.compile("problems found"))).to_be_visible()
+    assert_fits(page, "teacher-upload-errors")
+    assert axe_violations(page) == []
+    page.goto(f"{live_server}/quiz/{quiz_id(live_app, LIBRARY_BANK, 'timed')}")
+    assert_fits(page, "teacher-quiz-intro")
 
 
 def test_flashcard_pages_fit_a_phone(live_app: Flask, live_server: str, classroom, new_page):  # noqa: F811

@@ -381,3 +381,11 @@ def test_a_form_from_another_address_over_https_says_so(browser):
     html = response.get_data(as_text=True)
     assert "This form came from another address than the site&#39;s own" in html
     assert "expired" not in html
+
+
+def test_the_header_log_in_link_comes_back_to_the_page(app, browser):
+    """Logging in from a quiz's page used to land on the home page."""
+    page = browser.get("/quiz/1").get_data(as_text=True)
+    assert '<a href="/login?next=/quiz/1">Log in</a>' in page
+    home = browser.get("/").get_data(as_text=True)
+    assert '<a href="/login">Log in</a>' in home

@@ -1043,7 +1043,7 @@ def test_a_quiz_dropped_from_its_bank_is_withdrawn_not_missing(app, make_browser
     did = add_student(app, class_id, "did", "Did It")
     add_student(app, class_id, "didnt", "Did Not")
     take(app, did, kept, RIGHT, dt.datetime(2020, 1, 20, tzinfo=UTC))
-    take(app, did, dropped, WRONG, dt.datetime(2020, 1, 20, tzinfo=UTC))
+    dropped_attempt = take(app, did, dropped, WRONG, dt.datetime(2020, 1, 20, tzinfo=UTC))
     without = TINY_BANK.split("  - id: last")[0] + TINY_BANK.split("grading: last\n")[1]
     assert "Harbour quiz (last)" not in without
     assert upload(teacher, without).status_code == 302
@@ -1069,6 +1069,12 @@ def test_a_quiz_dropped_from_its_bank_is_withdrawn_not_missing(app, make_browser
         assert f'<span class="badge badge-{state}">{state}</span>' in item, username
         assert "it can no longer be taken" in item
     assert f'href="/quiz/{dropped}"' not in home
+    # Its result page says so, rather than leading back to a quiz that is not found.
+    did_it = make_browser()
+    did_it.login("did")
+    result = did_it.get(f"/attempt/{dropped_attempt}/result").get_data(as_text=True)
+    assert "This quiz has since been withdrawn from its bank" in result
+    assert f'href="/quiz/{dropped}"' not in result and "Back to the quiz" not in result
 
 
 def test_gradebook_marks_late_and_missing_work(app, make_browser, create_user):
