@@ -339,6 +339,12 @@ def test_a_long_wrong_value_is_shortened_in_its_message() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "where", "message"),
     [
+        (  # further text has quotes: the parser reads on to the next one, lines below
+            "prompt: On which day of the week did the library reopen?",
+            'prompt: "On which day of the week did the library reopen?',
+            ('"On which', 0),
+            "this quoted text is not closed on its line, so YAML reads on to the next quote",
+        ),
         (  # the last text of the file: the parser gives up at its end
             "back: Marta Lindqvist",
             'back: "Marta Lindqvist',

@@ -189,7 +189,7 @@ def read_yaml(text: str, filename: str) -> tuple[Any, list[Problem], Positions]:
     try:
         data, duplicates, anchors = _construct(parser, report)
     except yaml.MarkedYAMLError as error:
-        return None, [_syntax_problem(error, filename)], positions
+        return None, [_syntax_problem(error, filename, text)], positions
     except yaml.YAMLError as error:
         return None, [_reader_problem(error, text, filename)], positions
     finally:
@@ -364,8 +364,43 @@ _EXPLAINED = (
 )
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError, filename: str) -> Problem:
+# A value that opens a quote it does not close on its line: `key: "text` or `- 'text`.
+_OPEN_QUOTE = re.compile(r"""^\s*(?:-\s+)?(?:[\w-]+:\s+)?(["'])""")
+
+
+def _quote_left_open(text: str, first_line: int, last_line: int) -> tuple[int, int] | None:
+    """The line and column of the first quote opened and not closed on its line, between two
+    lines (1-based): the likely cause of an error the parser finds only further on."""
+    lines = text.splitlines()
+    for number in range(max(first_line, 1), min(last_line, len(lines)) + 1):
+        line = lines[number - 1]
+        opening = _OPEN_QUOTE.match(line)
+        if opening is None:
+            continue
+        quote, start = opening.group(1), opening.end()
+        rest = line[start:]
+        closed = rest.replace("''", "") if quote == "'" else re.sub(r"\\.", "", rest)
+        if quote not in closed:
+            return number, start
+    return None
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, filename: str, text: str = "") -> Problem:
     context, problem = error.context or "", error.problem or ""
+    if "expected key" in problem and error.context_mark and error.problem_mark:
+        # A quote left open reads on to the next quote mark, lines further on, where the
+        # parser gives up: point at the quote.
+        found = _quote_left_open(text, error.context_mark.line + 1, error.problem_mark.line + 1)
+        if found is not None:
+            line, col = found
+            return Problem(
+                filename,
+                line,
+                col,
+                "this quoted text is not closed on its line, so YAML reads on to the next"
+                f" quote mark and gives up on line {error.problem_mark.line + 1}: end it with"
+                " the quote mark it starts with",
+            )
     for explained in _EXPLAINED:
         if explained.context in context and explained.problem in problem:
             use_start = explained.at_start and error.context_mark is not None
