@@ -156,6 +156,18 @@ def _decoded(answer: str, decoded: dict[str, Any]) -> Any:
     return decoded[answer]
 
 
+def _wrong_parts(question: Any, response: Any) -> list[str]:
+    """What was wrong in a typed answer: the answer, or for a gap text each wrong gap."""
+    if question.type != "cloze":
+        return [grading.describe_response(question, response)]
+    parts = grading.grade(question, response).parts
+    return [
+        f"{part.label}: {part.given}"
+        for part in parts
+        if not part.correct and part.given != grading.NO_ANSWER
+    ]
+
+
 def _wrong_answers(typed: bool, given: list[str], attempts: int) -> list[WrongAnswer] | None:
     if not typed:
         return None
@@ -218,8 +230,7 @@ def analyse(session: Session, classroom: Classroom, quiz_id: int) -> Analysis:
             if vid in picked:
                 picks[vid].append(None if answer is None else _decoded(answer, decoded))
             elif vid in typed and answer is not None and points < max_points:
-                response = _decoded(answer, decoded)
-                wrong[vid].append(grading.describe_response(questions[vid], response))
+                wrong[vid] += _wrong_parts(questions[vid], _decoded(answer, decoded))
         scored.append(statistics.AttemptScores(attempt_id, responses))
 
     ordered = sorted(versions.values(), key=lambda v: (v.position, v.question_key, v.version))

@@ -935,8 +935,10 @@ def check_numbers(raw: Any, view: ClassView) -> None:
     for version_id, _answer, count in typed:
         most_given[version_id] = max(count, most_given.get(version_id, 0))
     shown = {row.version.id: row.wrong_answers for row in analysis.rows if row.wrong_answers}
-    assert shown.keys() == most_given.keys(), "item analysis: other typed questions"
-    assert all(shown[vid][0].count == count for vid, count in most_given.items())
+    assert shown.keys() <= most_given.keys(), "item analysis: other typed questions"
+    # A text with gaps is told gap by gap, which the grader decides: compare the others.
+    whole = {row.version.id for row in analysis.rows if row.question.type != "cloze"}
+    assert all(shown[vid][0].count == most_given[vid] for vid in shown.keys() & whole)
     assert analysis.attempts == sum(row[1] for row in bands)
     assert close(analysis.summary["mean"], sum(row[2] for row in bands) / analysis.attempts)
 

@@ -1445,10 +1445,10 @@ def test_item_analysis_lists_the_wrong_answers_typed_most_often(app, make_browse
     assert day.accepted == "Saturday / Sat"
     assert [(w.text, w.count) for w in boats.wrong_answers] == [("12", 2), ("30", 1), ("1200", 1)]
     assert boats.accepted == "20"
-    # A half-right cloze is listed too: it did not earn full marks.
+    # A text with gaps is listed gap by gap: only the wrong gaps, blank ones left out.
     assert [(w.text, w.count) for w in weather.wrong_answers] == [
-        ("wind; morning", 2),
-        ("rain; afternoon", 1),
+        ("Gap 2: morning", 2),
+        ("Gap 1: rain", 1),
     ]
     assert weather.accepted == "wind; afternoon / day"
 
@@ -1456,7 +1456,7 @@ def test_item_analysis_lists_the_wrong_answers_typed_most_often(app, make_browse
     section = html.split('id="wrong-heading"')[1].split('id="how-heading"')[0]
     assert "Accepted: Saturday / Sat" in section
     assert "&lt;b&gt;Sunday&lt;/b&gt;" in section and "<b>Sunday" not in html
-    assert "wind; morning</td>" in section and "40%" in section
+    assert "Gap 2: morning</td>" in section and "40%" in section
 
 
 def test_item_analysis_lists_no_wrong_answers_for_choice_questions(app, make_browser, create_user):
