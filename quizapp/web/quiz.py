@@ -101,8 +101,11 @@ def load_attempt(attempt_id: int) -> Attempt:
                 # Back to a page of the attempt, not to the address posted to (a submit's
                 # is for POST only).
                 flash(SESSION_ENDED, "error")
-                back = request.url if request.endpoint == "quiz.question" else None
-                back = back or url_for("quiz.finish", attempt_id=attempt.id, _external=True)
+                back = (
+                    request.url
+                    if request.endpoint == "quiz.question"
+                    else url_for("quiz.finish", attempt_id=attempt.id, _external=True)
+                )
                 abort(redirect(login_url(login_manager.login_view, back)))
             abort(login_manager.unauthorized())
         if (

@@ -327,6 +327,10 @@ class _Explained:
     than where the parser gave up, which may be many lines further on."""
 
 
+_BACKSLASH_HINT = (
+    "inside double quotes a backslash starts an escape (\\n, \\t): write \\\\ for a"
+    " backslash, or use single quotes"
+)
 _EXPLAINED = (
     _Explained(
         "quoted scalar",
@@ -350,15 +354,13 @@ _EXPLAINED = (
     _Explained(
         "quoted scalar",
         "escape",
-        "inside double quotes a backslash starts an escape (\\n, \\t): write \\\\ for a"
-        " backslash, or use single quotes",
+        _BACKSLASH_HINT,
         at_start=False,
     ),
     _Explained(
         "quoted scalar",
         "hexdecimal",
-        "inside double quotes a backslash starts an escape (\\n, \\t): write \\\\ for a"
-        " backslash, or use single quotes",
+        _BACKSLASH_HINT,
         at_start=False,
     ),
 )
