@@ -23,7 +23,8 @@ from quizapp.web.forms import StorableIntegerConverter
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
-"""Throttles guessing: each route says what it limits (failed log-ins, wrong join codes)."""
+"""Throttles guessing: each route says what it limits (failed log-ins, wrong join and teacher
+codes)."""
 
 
 def failed(response: Any) -> bool:

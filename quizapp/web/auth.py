@@ -9,6 +9,7 @@ from flask import (
     Response,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -36,6 +37,8 @@ bp = Blueprint("auth", __name__)
 
 LOGIN_LIMIT = "10 per minute; 50 per hour"
 """Failed log-ins allowed for one username from one address."""
+TEACHER_CODE_LIMIT = "10 per minute; 30 per hour"
+"""Wrong teacher codes allowed from one address: a school may choose a short code."""
 
 
 class SignupForm(FlaskForm):
@@ -96,7 +99,22 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _too_many_teacher_codes(limit: RequestLimit) -> Response:
+    """The form again, as filled in, saying how long to wait."""
+    form = SignupForm()
+    form.teacher_code.errors = [f"Too many wrong teacher codes. {wait_before_retry(limit)}"]
+    return make_response(render_template("auth/signup.html", form=form), 429)
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(
+    TEACHER_CODE_LIMIT,
+    methods=["POST"],
+    key_func=lambda: f"teacher-code|{get_remote_address()}",
+    deduct_when=lambda _response: g.get("wrong_teacher_code", False),
+    exempt_when=lambda: not request.form.get("teacher_code", "").strip(),  # a student
+    on_breach=_too_many_teacher_codes,
+)
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -135,6 +153,7 @@ def _may_sign_up_as(form: SignupForm) -> bool:
         return False
     if same_code(form.teacher_code.data or "", current_app.config["TEACHER_CODE"]):
         return True
+    g.wrong_teacher_code = bool(form.teacher_code.data)
     form.teacher_code.errors = [
         "A teacher’s account needs this school’s teacher code: a colleague finds it on"
         " their Classes page, and whoever runs quizapp sees it when it starts."

@@ -389,3 +389,37 @@ def test_the_header_log_in_link_comes_back_to_the_page(app, browser):
     assert '<a href="/login?next=/quiz/1">Log in</a>' in page
     home = browser.get("/").get_data(as_text=True)
     assert '<a href="/login">Log in</a>' in home
+
+
+def test_wrong_teacher_codes_are_limited_per_address_and_students_still_sign_up(make_browser):
+    guesser = make_browser()
+    for guess in range(10):
+        wrong = signup(guesser, f"guess{guess}", role="teacher", teacher_code=f"AAAA-{guess:04d}")
+        assert wrong.status_code == 200
+        assert "That is not this school’s teacher code." in wrong.get_data(as_text=True)
+    # Even the right code waits now, from this address.
+    refused = signup(make_browser(), "realteacher", role="teacher")
+    assert refused.status_code == 429
+    html = refused.get_data(as_text=True)
+    assert "Too many wrong teacher codes. Try again in a minute." in html
+    assert 'value="realteacher"' in html  # the form is back as filled in
+    # A class signing up from the same address is not held up.
+    assert signup(make_browser(), "student1").status_code == 302
+
+
+def test_mistakes_other_than_the_teacher_code_do_not_count_towards_its_limit(make_browser):
+    browser = make_browser()
+    for attempt in range(12):
+        mismatch = browser.post(
+            "/signup",
+            {
+                "username": f"teacher{attempt}",
+                "display_name": "T",
+                "password": PASSWORD,
+                "confirm": "another password",
+                "role": "teacher",
+                "teacher_code": TEACHER_CODE,
+            },
+        )
+        assert mismatch.status_code == 200
+    assert signup(browser, "teacher", role="teacher").status_code == 302
