@@ -10,9 +10,10 @@ import re
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from quizapp.db import session_scope
-from quizapp.models import Assignment, Classroom
+from quizapp.models import Assignment, Classroom, QuizRecord
 from tests.browser.conftest import axe_violations, login, screenshot
 from tests.browser.test_leaderboard_screen import classroom, submit  # noqa: F401
 from tests.web.helpers import LIBRARY_BANK, quiz_id
@@ -115,3 +116,22 @@ def test_flashcard_pages_fit_a_phone(live_app: Flask, live_server: str, classroo
     assert_fits(page, "flashcard-deck-with-tags")
     cram = page.locator(".subdeck-links a", has_text="Cram").first.bounding_box()
     assert cram["x"] + cram["width"] <= PHONE["width"]
+
+
+def test_a_quiz_link_focused_in_the_gradebook_is_not_under_the_names(
+    live_app: Flask,
+    live_server: str,
+    classroom,  # noqa: F811
+    new_page,
+):
+    with session_scope(live_app) as session:
+        for quiz in session.scalars(select(QuizRecord)):
+            session.add(Assignment(class_id=classroom, quiz_id=quiz.id))
+    page = new_page(**PHONE)
+    login(page, live_server, "mrs-lee")
+    page.goto(f"{live_server}/teach/classes/{classroom}/gradebook")
+    page.locator(".gradebook-wrap").evaluate("(box) => { box.scrollLeft = box.scrollWidth; }")
+    first_quiz = page.locator("table.gradebook thead a").first
+    first_quiz.focus()  # as Shift+Tab back from the last column does
+    names = page.locator("table.gradebook thead th").first.bounding_box()
+    assert first_quiz.bounding_box()["x"] >= names["x"] + names["width"]
