@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from quizapp.db import session_scope
-from quizapp.models import Assignment, Classroom, QuizRecord
+from quizapp.models import Assignment, Classroom, QuizRecord, User
 from tests.browser.conftest import axe_violations, login, screenshot
 from tests.browser.test_leaderboard_screen import classroom, submit  # noqa: F401
 from tests.web.helpers import LIBRARY_BANK, quiz_id
@@ -39,7 +39,8 @@ OVERFLOW = """() => {
 
 
 BROKEN_CELLS = """() => [...document.querySelectorAll(
-    ".board-table tbody th, .board-table td, .screen-table tbody th, .screen-table td")]
+    ".board-table tbody th, .board-table td, .screen-table tbody th, .screen-table td,"
+    + " .table td.when")]
   .filter((cell) => {
     const range = document.createRange();
     range.selectNodeContents(cell);
@@ -48,7 +49,7 @@ BROKEN_CELLS = """() => [...document.querySelectorAll(
     return lines.size > (cell.classList.contains("when") ? 1 : words);
   })
   .map((cell) => cell.textContent.trim())"""
-"""Board cells whose words are broken across lines, and finish times on more than one line."""
+"""Board cells whose words are broken across lines, and times on more than one line."""
 
 
 def assert_fits(page: Page, name: str) -> None:
@@ -65,6 +66,7 @@ def test_teacher_pages_fit_a_phone(live_app: Flask, live_server: str, classroom,
         session.add(Assignment(class_id=classroom, quiz_id=quiz))
         token = "phone-test-screen-token"
         session.get(Classroom, classroom).screen_token = token
+        amira = session.scalar(select(User.id).where(User.username == "amira"))
     page = new_page(**PHONE)
     login(page, live_server, "mrs-lee")
     pages = {
@@ -73,6 +75,7 @@ def test_teacher_pages_fit_a_phone(live_app: Flask, live_server: str, classroom,
         "teacher-banks": "/teach/banks",
         "teacher-upload": "/teach/banks/upload",
         "teacher-gradebook": f"/teach/classes/{classroom}/gradebook",
+        "teacher-student": f"/teach/classes/{classroom}/students/{amira}",
         "teacher-analysis": f"/teach/classes/{classroom}/quizzes/{quiz}/analysis",
         "leaderboard": f"/board/{classroom}",
         "big-screen": f"/board/screen/{token}",
