@@ -546,11 +546,20 @@ def test_special_characters_and_lone_surrogates() -> None:
 
 
 def test_tabs_and_colons_get_a_hint() -> None:
-    (tab,) = load_bank_text("id: a\nsource:\n\ttitle: b\n", "tab.yaml").problems
-    assert "indent with spaces, not tabs" in tab.message
+    assert _report(load_bank_text("id: a\nsource:\n\ttitle: b\n", "tab.yaml").problems) == [
+        "3:1: a tab cannot indent YAML: indent with spaces"
+    ]
     (colon,) = load_bank_text("id: a\ntitle: Note: this\n", "colon.yaml").problems
     assert (colon.line, colon.col) == (2, 12)
     assert "put text that contains ': ' in quotes" in colon.message
+
+
+def test_a_value_starting_with_a_character_yaml_keeps_says_which_and_to_quote_it() -> None:
+    for char in "%@`":
+        problems = load_bank_text(f"id: a\nunit: {char}\n", "unit.yaml").problems
+        assert _report(problems) == [
+            f"2:7: YAML cannot start a value with {char}: put the text in quotes, as in '{char}…'"
+        ]
 
 
 def test_values_that_are_not_text_get_a_hint() -> None:

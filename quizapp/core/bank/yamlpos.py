@@ -417,11 +417,24 @@ def _syntax_problem(error: yaml.MarkedYAMLError, filename: str, text: str = "") 
         if context_mark is not None and context_mark.line + 1 != line:
             where = f" on line {context_mark.line + 1}"
         message += f" ({error.context}{where})"
+    if "cannot start any token" in message and mark is not None:
+        message = _unstartable(text, mark) or message
     for phrase, hint in _SYNTAX_HINTS.items():
         if phrase in message:
             message += f"; {hint}"
             break
     return Problem(filename, line, col, message)
+
+
+def _unstartable(text: str, mark: yaml.Mark) -> str | None:
+    """The message for a character YAML keeps for itself, named."""
+    lines = text.split("\n")
+    if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return None
+    char = lines[mark.line][mark.column]
+    if char == "\t":
+        return "a tab cannot indent YAML: indent with spaces"
+    return f"YAML cannot start a value with {char}: put the text in quotes, as in '{char}…'"
 
 
 def _reader_problem(error: yaml.YAMLError, text: str, filename: str) -> Problem:
