@@ -287,21 +287,22 @@ def attempt_of_student(session: Session, classroom: Classroom, attempt_id: int) 
 
 # CSV export
 
-FORMULA_STARTS = ("=", "+", "-", "@")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(value: str) -> str:
-    """Text a spreadsheet will not run as a formula: a leading = + - @ gets an apostrophe."""
+    """Text a spreadsheet will not run as a formula: a leading = + - @ (or tab, or carriage
+    return) gets an apostrophe."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def _number(value: float | None) -> str:
+def _number(value: float | None) -> Decimal | str:
     """A score with at most two decimals, rounded half up as a teacher would (16.665 is
-    16.67, where round() on the float gives 16.66)."""
+    16.67, where round() on the float gives 16.66); no score is empty text."""
     if value is None:
         return ""
     rounded = Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{rounded.normalize():f}"
+    return Decimal(f"{rounded.normalize():f}")  # 100, not 1E+2
 
 
 def csv_text(book: Gradebook) -> str:
@@ -309,17 +310,20 @@ def csv_text(book: Gradebook) -> str:
 
     Scores are percentages with at most two decimals; a missing assignment is 0 (as in the
     average), one not yet done is empty. The text starts with a byte order mark so that
-    spreadsheets read it as UTF-8.
+    spreadsheets read it as UTF-8. Every text is in quotes, so that a spreadsheet that splits
+    on semicolons (as in much of Europe) does not split a name into a formula.
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     header = ["username", "display name", "status"]
     header += [column.quiz.title for column in book.columns]
     header.append("average")
     writer.writerow([spreadsheet_safe(text) for text in header])
     for row in book.rows:
         scores = [
-            "0" if cell.status == rules.MISSING and cell.score is None else _number(cell.score)
+            Decimal(0)
+            if cell.status == rules.MISSING and cell.score is None
+            else _number(cell.score)
             for cell in row.cells
         ]
         writer.writerow(

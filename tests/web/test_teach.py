@@ -1144,7 +1144,7 @@ def test_an_assignment_made_after_a_student_left_is_not_theirs(app, make_browser
     assert [cell.status for cell in row.cells] == ["done", "after leaving"]
     assert row.average == 100
     csv_text = teacher.get(f"/teach/classes/{class_id}/gradebook.csv").get_data(as_text=True)
-    assert csv_text.splitlines()[1].endswith(",removed,100,,100")
+    assert csv_text.splitlines()[1].endswith(',"removed",100,"",100')
 
 
 def test_counted_attempts_are_those_by_the_due_date_when_there_are_any():
@@ -1204,7 +1204,7 @@ def test_csv_export_one_row_per_student_with_formula_cells_neutralized(
     assign(teacher, class_id, last, "2020-01-01T00:00", "2020-02-01T00:00")
     summer = add_student(app, class_id, "sum1", "@SUM(A1)")
     ann = add_student(app, class_id, "ann", 'Ann "A", first')
-    add_student(app, class_id, "-minus", "Minus")
+    add_student(app, class_id, "-minus", "Minus;=1+1")
     bob = add_student(app, class_id, "bob", "Bob")
     take(app, summer, best, score_picks(3), soon())
     take(app, ann, best, score_picks(2), soon())
@@ -1221,13 +1221,15 @@ def test_csv_export_one_row_per_student_with_formula_cells_neutralized(
     )
     assert response.data.startswith(b"\xef\xbb\xbf")
     assert response.data.decode("utf-8") == (
-        "\ufeffusername,display name,status,Harbour quiz (best),Harbour quiz (last),average\r\n"
-        "sum1,'@SUM(A1),active,100,0,50\r\n"
-        'ann,"Ann ""A"", first",active,66.67,33.33,50\r\n'
-        "'-minus,Minus,active,,0,0\r\n"
-        "bob,Bob,removed,,66.67,66.67\r\n"
+        '\ufeff"username","display name","status","Harbour quiz (best)","Harbour quiz (last)",'
+        '"average"\r\n'
+        '"sum1","\'@SUM(A1)","active",100,0,50\r\n'
+        '"ann","Ann ""A"", first","active",66.67,33.33,50\r\n'
+        # In quotes, a spreadsheet that splits on semicolons keeps the name whole.
+        '"\'-minus","Minus;=1+1","active","",0,0\r\n'
+        '"bob","Bob","removed","",66.67,66.67\r\n'
     )
-    assert [gradebook._number(n) for n in (16.665, 99.5, 100.0, None)] == [
+    assert [str(gradebook._number(n)) for n in (16.665, 99.5, 100.0, None)] == [
         "16.67",
         "99.5",
         "100",
@@ -1236,6 +1238,7 @@ def test_csv_export_one_row_per_student_with_formula_cells_neutralized(
     assert gradebook.spreadsheet_safe("=1+2") == "'=1+2"
     assert gradebook.spreadsheet_safe("+1") == "'+1"
     assert gradebook.spreadsheet_safe("a=1") == "a=1"
+    assert gradebook.spreadsheet_safe("\t=1") == "'\t=1"
 
 
 def test_student_detail_lists_every_attempt_and_the_teacher_opens_its_review(
