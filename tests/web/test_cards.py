@@ -28,6 +28,7 @@ from quizapp.models import (
 from quizapp.paths import questions_dir
 from quizapp.services import cards as service
 from quizapp.services.banks import import_paths
+from quizapp.services.cards.decks import face_of
 from quizapp.services.errors import Conflict
 from tests.web.helpers import (
     ARTICLE_BANK,
@@ -1060,3 +1061,24 @@ def test_learner_stats_leave_quiz_misses_out(app, learner, deck):
         session.flush()
         stats = service.learner_stats(session, user, now)
     assert (stats.reviews, stats.retention, stats.streak) == (1, 0.0, 1)
+
+
+def test_an_order_card_front_shows_its_items_in_an_order_that_tells_nothing():
+    """Two-item fronts used to be always the reverse of the answer, which gave it away."""
+    solved = 0
+    for n in range(40):
+        question = {
+            "id": f"pair-{n}",
+            "type": "order",
+            "prompt": "Earliest first.",
+            "items": [f"First event {n}", f"Second event {n}"],
+            "explanation": "As the article tells it.",
+            "source": "as the article tells it",
+        }
+        version = QuestionVersion(
+            id=n, question_key=question["id"], data=question, content_hash=f"pair-{n}"
+        )
+        options = face_of(version).options
+        assert sorted(options) == sorted(question["items"])
+        solved += list(options) == question["items"]
+    assert 10 <= solved <= 30  # both orders, about as often

@@ -97,11 +97,10 @@ def face_of(version: QuestionVersion) -> Face:
     elif question.type == "match":
         options = tuple(pair.left for pair in question.pairs)
     elif question.type == "order":
-        # Never in the right order: by the items' opaque ids.
+        # By the items' opaque ids: any order alike, the solved one included, since leaving
+        # it out would show a two-item answer reversed (see `quizzes.option_order`).
         ids = question.item_ids()
         options = tuple(sorted(question.items, key=lambda item: ids[item]))
-        if list(options) == list(question.items):
-            options = options[1:] + options[:1]
     elif question.type == "cloze":
         gapped = "_____".join(question.segments())
     return Face(
