@@ -52,6 +52,9 @@ bp = Blueprint("teach", __name__, url_prefix="/teach")
 UPLOAD_LIMIT = 1024 * 1024
 """The largest bank or article file accepted in the browser (1 MiB each)."""
 PASTED_NAME = "pasted.yaml"
+SHOWN_PROBLEMS = 100
+"""Problems listed on the upload page at once: a file of thousands of broken lines still
+gives a page a browser can show."""
 
 
 def teacher_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -215,12 +218,14 @@ def upload():
     elif request.method == "POST":
         status = 422
     problems = loaded.problems if loaded is not None and not loaded.ok else []
+    shown = problems[:SHOWN_PROBLEMS]
     return (
         render_template(
             "teach/upload.html",
             form=form,
-            problems=problems,
-            parts=bank_uploads.listing(loaded.text, problems) if problems else [],
+            problems=shown,
+            problem_count=len(problems),
+            parts=bank_uploads.listing(loaded.text, shown) if shown else [],
             refused=refused,
         ),
         status,

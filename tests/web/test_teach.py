@@ -694,6 +694,22 @@ def test_every_problem_link_of_an_upload_lands_on_its_line(app, make_browser, cr
     assert links and all(f'id="{target}"' in html for target in links)
 
 
+def test_an_upload_with_thousands_of_problems_lists_the_first_hundred(
+    app, make_browser, create_user
+):
+    """A file of 5,000 unknown keys made a page of megabytes that took seconds to build."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    noise = "".join(f"key{n}: 1\n" for n in range(5000))
+    response = upload(teacher, TINY_BANK + noise)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "5000 problems found: nothing was imported" in html
+    assert html.count('<li><a href="#line-') == 100
+    assert "These are the first 100. Fix them and check again to see the other 4900." in html
+    assert html.count('<p class="listing-message">') == 100
+    assert len(html) < 2_000_000
+
+
 def test_upload_with_errors_shows_them_at_their_lines_and_imports_nothing(
     app, make_browser, create_user
 ):
