@@ -133,8 +133,11 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.endpoint in ("quiz.question", "quiz.finish"):
-            # Back after submitting must ask the server again, not show a stale form.
+        if request.endpoint in ("quiz.question", "quiz.finish") or (
+            request.endpoint != "static" and current_user.is_authenticated
+        ):
+            # Back after submitting must ask the server again, not show a stale form; and
+            # Back after logging out on a shared laptop must not show the last user's pages.
             response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault(
             "Content-Security-Policy",

@@ -320,6 +320,18 @@ def test_security_headers_are_sent(client):
     assert headers["X-Frame-Options"] == "DENY"
 
 
+def test_a_signed_in_users_pages_are_not_kept_by_the_browser(browser, create_user):
+    """Back after logging out on a shared laptop asks the server, which shows nothing of the
+    last user's pages; public pages and static files may be kept."""
+    assert "Cache-Control" not in browser.get("/").headers
+    browser.login(create_user()[1])
+    for page in ("/", "/progress", "/classes/", "/cards/"):
+        assert browser.get(page).headers["Cache-Control"] == "no-store", page
+    static = browser.get("/static/css/app.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
 def test_behind_a_reverse_proxy_its_forwarded_address_scheme_and_host_are_used(app):
     from quizapp import create_app
     from tests.conftest import app_config
