@@ -170,6 +170,13 @@ def start_attempt(
         )
     if settings.attempts is not None and not preview:
         used = attempts_used(session, quiz, taker)
+        if used.since is None and not taker.user.is_teacher:
+            # A test taken before it is assigned would show its answers, and its attempts
+            # would start again from the assignment.
+            raise Conflict(
+                "This quiz limits its attempts, so it is a test: it opens when your teacher"
+                " assigns it to your class."
+            )
         if used.practice(now):
             # Practice would show the answers of a test before it opens.
             raise Conflict(

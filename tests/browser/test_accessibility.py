@@ -105,7 +105,7 @@ def test_article_question_pages_pass_axe_on_desktop_and_phone(live_server: str, 
     """The article's questions have the longest texts: the first of each type, at both widths."""
     numbers = first_of_type(quiz_questions(article_bank(), ARTICLE_QUIZ))
     page = new_page()
-    signup(page, live_server, "axe-reader")  # the quiz counts attempts: it needs an account
+    signup(page, live_server, "axe-reader")
     attempt = start_quiz(page, live_server, ARTICLE_QUIZ)
     for kind, number in numbers.items():
         page.goto(f"{attempt}/{number}")

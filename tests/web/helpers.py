@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 
 from flask import Flask
 from sqlalchemy import select
 
 from quizapp.db import session_scope
-from quizapp.models import Attempt, BankRecord, QuestionVersion, QuizRecord
+from quizapp.models import (
+    Assignment,
+    Attempt,
+    BankRecord,
+    Membership,
+    QuestionVersion,
+    QuizRecord,
+    User,
+)
+from quizapp.services import accounts, classes
 from quizapp.services.content import question_of
 
 ARTICLE_BANK = "kosovo-turkish-drones"
@@ -23,6 +33,21 @@ def quiz_id(app: Flask, bank: str, quiz: str) -> int:
             .join(BankRecord, BankRecord.id == QuizRecord.bank_id)
             .where(BankRecord.slug == bank, QuizRecord.slug == quiz)
         )
+
+
+def assign_to_a_class(app: Flask, quiz: int, *student_ids: int) -> int:
+    """A new teacher's class, these students in it, and the quiz assigned to it, open from
+    now: a quiz that limits attempts (a test) is taken through an assignment."""
+    with session_scope(app) as session:
+        teacher = accounts.create_user(
+            session, f"teacher-{secrets.token_hex(4)}", "Teacher", "a long password", "teacher"
+        )
+        classroom = classes.create_class(session, teacher, "Test class")[0]
+        session.add(Assignment(class_id=classroom.id, quiz_id=quiz))
+        for student_id in student_ids:
+            assert not session.get(User, student_id).is_teacher
+            session.add(Membership(class_id=classroom.id, student_id=student_id))
+        return classroom.id
 
 
 def start(browser, quiz: int) -> tuple[int, str]:

@@ -23,6 +23,7 @@ from tests.conftest import PASSWORD, csrf_token
 from tests.web.helpers import (
     ARTICLE_BANK,
     LIBRARY_BANK,
+    assign_to_a_class,
     attempt_state,
     correct_form,
     questions_of,
@@ -369,8 +370,10 @@ def test_an_ambiguous_date_is_refused_with_a_message_and_the_text_is_kept(app, b
 
 
 def test_time_limit_is_enforced_on_the_server(app, browser, create_user):
-    browser.login(create_user()[1])
+    student, username = create_user()
+    browser.login(username)
     quiz = quiz_id(app, LIBRARY_BANK, "timed")
+    assign_to_a_class(app, quiz, student)
     attempt, _ = start(browser, quiz)
     questions = questions_of(app, attempt)
     answer(browser, attempt, 1, correct_form(questions[0]))
@@ -394,9 +397,10 @@ def test_time_limit_is_enforced_on_the_server(app, browser, create_user):
 
 
 def test_attempts_allowed_and_grading_method_last(app, browser, create_user):
-    _, username = create_user()
+    student, username = create_user()
     browser.login(username)
     quiz = quiz_id(app, LIBRARY_BANK, "timed")  # 2 attempts allowed, grading: last
+    assign_to_a_class(app, quiz, student)
     # First attempt: everything right.
     take_all_correct(app, browser, quiz)
     # Second attempt: everything wrong.
@@ -419,6 +423,7 @@ def test_two_starts_sent_at_once_share_one_attempt(app, create_user):
     so an attempts limit cannot be got round by racing."""
     user_id, _ = create_user()
     quiz = quiz_id(app, LIBRARY_BANK, "timed")  # 2 attempts allowed
+    assign_to_a_class(app, quiz, user_id)
     make_session = app.extensions["quizapp.sessionmaker"]
     first, second = make_session(), make_session()
     started: dict[str, int] = {}
@@ -813,8 +818,11 @@ def test_checking_without_an_answer_asks_for_one(app, browser):
 def test_autosave_after_the_deadline_submits_the_attempt_with_what_was_saved(
     app, browser, create_user
 ):
-    browser.login(create_user()[1])
-    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "timed"))
+    student, username = create_user()
+    browser.login(username)
+    quiz = quiz_id(app, LIBRARY_BANK, "timed")
+    assign_to_a_class(app, quiz, student)
+    attempt, _ = start(browser, quiz)
     questions = questions_of(app, attempt)
     saved = browser.post(f"/attempt/{attempt}/1/autosave", correct_form(questions[0]))
     assert saved.get_json() == {"saved": True, "message": "Saved"}

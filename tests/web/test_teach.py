@@ -576,15 +576,12 @@ def open_attempts(app: Flask, student_id: int) -> int:
 def test_a_quiz_that_limits_attempts_cannot_be_taken_before_its_assignment_opens(
     app, make_browser, create_user
 ):
-    """Practice would show the answers of a test before it opens. Attempts made before the
-    assignment (none was planned then) stay practice: they use up nothing."""
+    """Practice would show the answers of a test before it opens."""
     teacher, _ = teacher_browser(make_browser, create_user)
     class_id = new_class(teacher)
     student, student_id = student_browser(make_browser, create_user)
     join(app, student, class_id)
     quiz = quiz_id(app, LIBRARY_BANK, "timed")  # 2 attempts allowed
-    for hours in (3, 2):
-        take(app, student_id, quiz, {}, dt.datetime.now(UTC) - dt.timedelta(hours=hours))
     opens = dt.datetime.now(UTC) + dt.timedelta(days=2)
     assert assign(teacher, class_id, quiz, opens=f"{opens:%Y-%m-%dT%H:%M}").status_code == 302
     intro = text_of(student.get(f"/quiz/{quiz}").get_data(as_text=True))
@@ -607,6 +604,29 @@ def test_a_quiz_that_limits_attempts_cannot_be_taken_before_its_assignment_opens
     take(app, student_id, quiz, {}, soon())
     refused = student.post(f"/quiz/{quiz}/start")
     assert refused.status_code == 409 and "used all 2 attempts" in refused.get_data(as_text=True)
+
+
+def test_a_quiz_that_limits_attempts_is_taken_only_once_it_is_assigned(
+    app, make_browser, create_user
+):
+    """A test taken before it was assigned showed its answers, and its attempts began again
+    once it was assigned. A teacher may still try it."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    class_id = new_class(teacher)
+    student, student_id = student_browser(make_browser, create_user)
+    join(app, student, class_id)
+    quiz = quiz_id(app, LIBRARY_BANK, "timed")  # 2 attempts allowed
+    intro = text_of(student.get(f"/quiz/{quiz}").get_data(as_text=True))
+    assert "it is a test: it opens when your teacher assigns it to your class" in intro
+    assert "Start the quiz" not in intro
+    refused = student.post(f"/quiz/{quiz}/start")
+    assert refused.status_code == 409 and "it is a test" in refused.get_data(as_text=True)
+    assert open_attempts(app, student_id) == 0
+    assert teacher.post(f"/quiz/{quiz}/start").status_code == 302
+
+    assert assign(teacher, class_id, quiz).status_code == 302
+    assert "Start the quiz" in student.get(f"/quiz/{quiz}").get_data(as_text=True)
+    assert student.post(f"/quiz/{quiz}/start").status_code == 302
 
 
 def test_a_quiz_without_a_limit_is_practice_before_its_assignment_opens(
