@@ -108,6 +108,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown_inline"] = markdown_inline
     app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.filters["duration"] = format_duration
+    app.jinja_env.filters["time_limit"] = format_time_limit
     app.jinja_env.filters["points"] = format_points
 
     from quizapp.web import auth, board, cards, classes, main, quiz, teach
@@ -216,6 +217,15 @@ def format_points(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:g}" if abs(value - round(value, 2)) < 1e-9 else f"{value:.2f}"
+
+
+def format_time_limit(minutes: float, short: bool = False) -> str:
+    """A quiz's time limit as the timer will count it: 1.5 is 1 minute 30 seconds."""
+    whole, seconds = divmod(round(minutes * 60), 60)
+    if short:
+        return f"{whole} min {seconds} s" if seconds else f"{whole} min"
+    text = f"{whole} minute{'s' if whole != 1 else ''}"
+    return f"{text} {seconds} second{'s' if seconds != 1 else ''}" if seconds else text
 
 
 def format_duration(seconds: float | None) -> str:
