@@ -83,6 +83,8 @@ def test_teacher_pages_fit_a_phone(live_app: Flask, live_server: str, classroom,
     for name, path in pages.items():
         page.goto(live_server + path)
         assert_fits(page, name)
+        # A table that scrolls sideways can be reached by keyboard to scroll it.
+        assert axe_violations(page) == [], name
     # With problems, the file's lines scroll sideways in their own box, which the keyboard
     # can reach, and the quiz facts fit their card.
     page.goto(live_server + "/teach/banks/upload")
