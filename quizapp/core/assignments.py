@@ -20,14 +20,15 @@ DONE = "done"
 LATE = "late"
 WITHDRAWN = "withdrawn"
 AFTER_LEAVING = "after leaving"
+BEFORE_JOINING = "before joining"
 
 COUNTING_RULE = (
     "An assignment counts the attempts submitted from the moment it opens: its open date, "
     "or the moment it was assigned if it has none. Earlier attempts are practice. A quiz "
-    "can be practised before its open date, unless it limits attempts: such a test cannot "
-    "be started before it opens. Attempts after the due date count only for a student who "
-    "submitted none by then (and are marked late): for the others they are practice, so "
-    "going over the quiz again later does not change the grade."
+    "can be practised before its open date, unless it limits attempts: such a test can be "
+    "started only once an assignment of it opens. Attempts after the due date count only "
+    "for a student who submitted none by then (and are marked late): for the others they "
+    "are practice, so going over the quiz again later does not change the grade."
 )
 STATUS_RULE = (
     "Done: an attempt was submitted by the due date (or there is none). Late: the first "
@@ -35,7 +36,8 @@ STATUS_RULE = (
     " Withdrawn: a new version of the bank no longer has the quiz, so it can no longer be"
     " taken; attempts made before still count. After leaving: it opened (or, with no open"
     " date, was assigned) after the student was removed from the class, so it is not theirs"
-    " and does not count."
+    " and does not count. Before joining: it was due before the student joined the class,"
+    " so it is not counted against them; taken anyway, it is late."
 )
 AVERAGE_RULE = (
     "The average is the mean of the assignment scores; a missing assignment counts as 0, "
@@ -66,13 +68,15 @@ def status(
     *,
     can_be_taken: bool,
     left_before: bool = False,
+    joined_at: datetime | None = None,
 ) -> str:
     """A learner's status on an assignment, from their first counted submission.
 
     `first_submitted_at` is the earliest attempt that counts (see `counts_from`), or None.
     `can_be_taken` is False for a quiz that a new version of its bank no longer has.
     `left_before` is True when the learner was removed from the class before the
-    assignment started counting: it was never theirs to do.
+    assignment started counting: it was never theirs to do. `joined_at` is when the learner
+    joined the class: an assignment due before then is not missing.
     """
     if first_submitted_at is None and left_before:
         return AFTER_LEAVING
@@ -83,7 +87,7 @@ def status(
     if not can_be_taken:
         return WITHDRAWN
     if due_at is not None and now > due_at:
-        return MISSING
+        return BEFORE_JOINING if joined_at is not None and joined_at > due_at else MISSING
     if opens_at is not None and now < opens_at:
         return UPCOMING
     return TO_DO

@@ -144,7 +144,7 @@ class StudentAssignment:
 def for_student(session: Session, student: User, now: dt.datetime) -> list[StudentAssignment]:
     """The current assignments of the student's current classes, with status, in two queries."""
     rows = session.execute(
-        select(Assignment, Classroom, QuizRecord)
+        select(Assignment, Classroom, QuizRecord, Membership.joined_at)
         .join(Classroom, Classroom.id == Assignment.class_id)
         .join(Membership, Membership.class_id == Classroom.id)
         .join(QuizRecord, QuizRecord.id == Assignment.quiz_id)
@@ -157,7 +157,7 @@ def for_student(session: Session, student: User, now: dt.datetime) -> list[Stude
     ).all()
     if not rows:
         return []
-    quiz_ids = {quiz.id for _, _, quiz in rows}
+    quiz_ids = {quiz.id for _, _, quiz, _ in rows}
     submitted: dict[int, list[tuple[dt.datetime, float]]] = defaultdict(list)
     for quiz_id, submitted_at, percentage in session.execute(
         select(Attempt.quiz_id, Attempt.submitted_at, Attempt.percentage)
@@ -171,11 +171,11 @@ def for_student(session: Session, student: User, now: dt.datetime) -> list[Stude
     ):
         submitted[quiz_id].append((submitted_at, percentage or 0.0))
     limit_counts_from: dict[int, dt.datetime] = {}
-    for assignment, _, quiz in rows:
+    for assignment, _, quiz, _ in rows:
         start = rules.counts_from(assignment.opens_at, assignment.created_at)
         limit_counts_from[quiz.id] = min(start, limit_counts_from.get(quiz.id, start))
     entries = []
-    for assignment, classroom, quiz in rows:
+    for assignment, classroom, quiz, joined_at in rows:
         settings = quiz_of(quiz)
         attempts_left = None
         if settings.attempts is not None and quiz.is_active:
@@ -191,7 +191,12 @@ def for_student(session: Session, student: User, now: dt.datetime) -> list[Stude
                 classroom=classroom,
                 quiz=quiz,
                 status=rules.status(
-                    first, assignment.opens_at, assignment.due_at, now, can_be_taken=quiz.is_active
+                    first,
+                    assignment.opens_at,
+                    assignment.due_at,
+                    now,
+                    can_be_taken=quiz.is_active,
+                    joined_at=joined_at,
                 ),
                 score=quiz_grade([pct for _, pct in counted], settings.grading),
                 attempts=len(counted),

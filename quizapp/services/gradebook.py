@@ -156,6 +156,7 @@ def _cell(
             can_be_taken=column.quiz.is_active,
             left_before=left is not None
             and left < rules.counts_from(assignment.opens_at, assignment.created_at),
+            joined_at=membership.joined_at,
         ),
         score=quiz_grade([pct for _, pct, _ in attempts], column.settings.grading),
         attempts=len(attempts),

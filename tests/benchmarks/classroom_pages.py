@@ -638,7 +638,8 @@ SELECT m.student_id, u.display_name, m.removed_at, s.id,
        count(a.id), max(a.percentage), avg(a.percentage), min(a.submitted_at),
        CASE
            WHEN min(a.submitted_at) IS NULL THEN
-               CASE WHEN s.due_at < :now THEN 'missing'
+               CASE WHEN s.due_at < :now AND m.joined_at > s.due_at THEN 'before joining'
+                    WHEN s.due_at < :now THEN 'missing'
                     WHEN s.opens_at > :now THEN 'upcoming'
                     ELSE 'to do' END
            WHEN min(a.submitted_at) > s.due_at THEN 'late'

@@ -199,10 +199,14 @@ def soon(minutes: int = 1) -> dt.datetime:
     return dt.datetime.now(UTC) + dt.timedelta(minutes=minutes)
 
 
+ALL_YEAR = dt.datetime(2019, 9, 1, tzinfo=UTC)
+"""When `add_student` students joined: before any assignment of these tests was due."""
+
+
 def add_student(app: Flask, class_id: int, username: str, display_name: str) -> int:
     with session_scope(app) as session:
         user = accounts.create_user(session, username, display_name, PASSWORD, "student")
-        session.add(Membership(class_id=class_id, student_id=user.id))
+        session.add(Membership(class_id=class_id, student_id=user.id, joined_at=ALL_YEAR))
         session.flush()
         return user.id
 
@@ -504,6 +508,8 @@ def test_students_see_their_assignments_with_status_and_score(app, make_browser,
     student, student_id = student_browser(make_browser, create_user)
     class_id = new_class(teacher, "Harbour class")
     join(app, student, class_id)
+    with session_scope(app) as session:  # in the class before the assignments were due
+        session.execute(update(Membership).values(joined_at=ALL_YEAR))
     best, last, average = (tiny_quiz(app, slug) for slug in ("best", "last", "average"))
     key_facts = quiz_id(app, LIBRARY_BANK, "key-facts")
     numbers = quiz_id(app, LIBRARY_BANK, "numbers-and-dates")
@@ -1181,6 +1187,55 @@ def test_an_assignment_made_after_a_student_left_is_not_theirs(app, make_browser
     assert row.average == 100
     csv_text = teacher.get(f"/teach/classes/{class_id}/gradebook.csv").get_data(as_text=True)
     assert csv_text.splitlines()[1].endswith(',"removed",100,"",100')
+
+
+def test_an_assignment_due_before_a_student_joined_is_not_missing_for_them(
+    app, make_browser, create_user
+):
+    """It used to be "missing" for every student who joined later, a 0 in their average."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    first, past = tiny_quiz(app, "best"), tiny_quiz(app, "last")
+    due = utcnow() - dt.timedelta(days=1)
+    with session_scope(app) as session:
+        session.add(
+            Assignment(
+                class_id=class_id, quiz_id=past, opens_at=due - dt.timedelta(days=7), due_at=due
+            )
+        )
+    assign(teacher, class_id, first)
+    early = add_student(app, class_id, "early", "Early Bird")
+    with session_scope(app) as session:
+        session.execute(
+            update(Membership)
+            .where(Membership.student_id == early)
+            .values(joined_at=due - dt.timedelta(days=3))
+        )
+    newcomer, newcomer_id = student_browser(make_browser, create_user, "newcomer")
+    join(app, newcomer, class_id)
+    name = "newcomer"
+    take(app, newcomer_id, first, RIGHT, soon())
+
+    def statuses() -> dict[str, tuple[list[str], float | None]]:
+        with session_scope(app) as session:
+            book = gradebook.gradebook(session, session.get(Classroom, class_id), utcnow())
+            return {
+                row.student.username: ([cell.status for cell in row.cells], row.average)
+                for row in book.rows
+            }
+
+    assert statuses() == {
+        "early": (["missing", "to do"], 0.0),
+        name: (["before joining", "done"], 100),
+    }
+    home = text_of(newcomer.get("/").get_data(as_text=True))
+    assert "before you joined the class: it does not count against you" in home
+    csv_lines = teacher.get(f"/teach/classes/{class_id}/gradebook.csv").get_data(as_text=True)
+    assert f'"{name}","Newcomer","active","",100,100' in csv_lines
+    # Taken anyway, it is late work, and counts.
+    take(app, newcomer_id, past, score_picks(1), soon())
+    assert statuses()[name] == (["late", "done"], pytest.approx((100 / 3 + 100) / 2, abs=0.01))
 
 
 def test_counted_attempts_are_those_by_the_due_date_when_there_are_any():
