@@ -11,6 +11,7 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_limiter import RequestLimit
@@ -22,7 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from quizapp import db
-from quizapp.models import Classroom, utcnow
+from quizapp.models import Assignment, Classroom, utcnow
 from quizapp.services import assignments, classes
 from quizapp.services.errors import UserError
 from quizapp.web import failed, limiter, wait_before_retry
@@ -198,6 +199,7 @@ def _render_show(
     rename_form: RenameForm | None = None,
     assign_form: AssignForm | None = None,
     status: int = 200,
+    changing: Assignment | None = None,
 ):
     session = db.session()
     if rename_form is None:
@@ -210,6 +212,7 @@ def _render_show(
             assignments=assignments.class_assignments(session, classroom),
             rename_form=rename_form,
             assign_form=_assign_form(assign_form),
+            changing=changing,
             zone=user_zone(),
             now=utcnow(),
         ),
@@ -224,7 +227,22 @@ def _back(classroom: Classroom, anchor: str | None = None):
 @bp.route("/<int:class_id>")
 @teacher_required
 def show(class_id: int):
-    return _render_show(_own_class(class_id, to_change=False))
+    """The class; `?change=<assignment id>` fills the assign form with that assignment's
+    quiz and dates, to change them."""
+    classroom = _own_class(class_id, to_change=False)
+    change_id = request.args.get("change", type=int)
+    if change_id is None:
+        return _render_show(classroom)
+    assignment = assignments.assignment_of(db.session(), classroom, change_id)
+    form = AssignForm(
+        formdata=None,
+        data={
+            "quiz": assignment.quiz_id,
+            "opens_at": assignment.opens_at,
+            "due_at": assignment.due_at,
+        },
+    )
+    return _render_show(classroom, assign_form=form, changing=assignment)
 
 
 @bp.route("/<int:class_id>/rename", methods=["POST"])

@@ -484,6 +484,33 @@ def test_assignment_dates_are_read_in_the_teachers_time_zone_and_stored_in_utc(
     assert assign(teacher, class_id, 999999).status_code == 422  # not a choice
 
 
+def test_change_dates_fills_the_form_with_the_assignments_quiz_and_dates(
+    app, make_browser, create_user
+):
+    """Changing a due date by assigning again, with the form empty, used to clear the open
+    date without a word."""
+    teacher, teacher_id = teacher_browser(make_browser, create_user)
+    with session_scope(app) as session:
+        session.get(User, teacher_id).timezone = "Europe/Berlin"
+    class_id = new_class(teacher)
+    quiz = quiz_id(app, LIBRARY_BANK, "key-facts")
+    assert (
+        assign(teacher, class_id, quiz, "2030-06-01T09:00", "2030-06-08T18:30").status_code == 302
+    )
+    page = teacher.get(f"/classes/{class_id}").get_data(as_text=True)
+    change = f"/classes/{class_id}?change={assignment_id(app, class_id, quiz)}#assign-heading"
+    assert f'href="{change}">Change dates' in page
+    form = teacher.get(change.split("#")[0]).get_data(as_text=True)
+    assert "Change the dates of “Key facts”" in form
+    assert f'<option selected value="{quiz}">' in form
+    assert 'value="2030-06-01T09:00"' in form and 'value="2030-06-08T18:30"' in form
+    assert "Save the dates" in form
+    other_class = new_class(teacher, "Other class")
+    assign(teacher, other_class, quiz)
+    other = assignment_id(app, other_class, quiz)
+    assert teacher.get(f"/classes/{class_id}?change={other}").status_code == 404
+
+
 def test_an_assignment_date_far_from_now_is_refused_as_a_typo(app, make_browser, create_user):
     teacher, teacher_id = teacher_browser(make_browser, create_user)
     with session_scope(app) as session:
