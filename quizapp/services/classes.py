@@ -51,7 +51,8 @@ def create_class(session: Session, teacher: User, name: str) -> tuple[Classroom,
     return classroom, True
 
 
-def join_class(session: Session, student: User, code: str) -> Classroom:
+def join_class(session: Session, student: User, code: str) -> tuple[Classroom, bool]:
+    """The class of the code, and whether the student joined it now (False: already in it)."""
     classroom = session.scalar(select(Classroom).where(Classroom.join_code == normalize_code(code)))
     if classroom is None or classroom.archived_at is not None:
         raise NotFound("No open class has that join code. Check it with your teacher.")
@@ -69,7 +70,7 @@ def join_class(session: Session, student: User, code: str) -> Classroom:
         # Only the teacher can undo a removal (from the roster): the code alone does not.
         raise Forbidden("Your teacher removed you from this class: ask them to add you back.")
     session.flush()
-    return classroom
+    return classroom, membership is None
 
 
 def teaching(session: Session, teacher: User, include_archived: bool = False) -> list[Classroom]:
@@ -80,15 +81,21 @@ def teaching(session: Session, teacher: User, include_archived: bool = False) ->
 
 
 def enrolled(session: Session, student: User) -> list[Classroom]:
+    return _open_classes_of(session, student, removed=False)
+
+
+def removed_from(session: Session, student: User) -> list[Classroom]:
+    """The open classes whose teacher removed the student."""
+    return _open_classes_of(session, student, removed=True)
+
+
+def _open_classes_of(session: Session, student: User, *, removed: bool) -> list[Classroom]:
+    left = Membership.removed_at.is_not(None) if removed else Membership.removed_at.is_(None)
     return list(
         session.scalars(
             select(Classroom)
             .join(Membership, Membership.class_id == Classroom.id)
-            .where(
-                Membership.student_id == student.id,
-                Membership.removed_at.is_(None),
-                Classroom.archived_at.is_(None),
-            )
+            .where(Membership.student_id == student.id, left, Classroom.archived_at.is_(None))
             .order_by(Classroom.name)
         )
     )

@@ -103,6 +103,7 @@ def index():
     return render_template(
         "classes/index.html",
         classes=classes.enrolled(session, current_user),
+        removed_from=classes.removed_from(session, current_user),
         archived=[],
         form=None,
         join_form=JoinForm(),
@@ -171,12 +172,15 @@ def join():
     if form.validate_on_submit():
         session = db.session()
         try:
-            classroom = classes.join_class(session, current_user, form.code.data)
+            classroom, joined = classes.join_class(session, current_user, form.code.data)
         except UserError as error:
             form.code.errors = [error.message]
         else:
             session.commit()
-            flash(f"You joined “{classroom.name}”.", "success")
+            if joined:
+                flash(f"You joined “{classroom.name}”.", "success")
+            else:
+                flash(f"You are already in “{classroom.name}”.", "info")
             return redirect(url_for("classes.index"))
     return render_template("classes/join.html", form=form)
 

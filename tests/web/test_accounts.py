@@ -236,6 +236,12 @@ def test_teacher_creates_a_class_and_a_student_joins_with_its_code(app, make_bro
     assert len(code) == 6
     joined = student.post("/classes/join", {"code": f" {code.lower()[:3]} {code.lower()[3:]} "})
     assert joined.status_code == 302
+    assert "You joined “Civics 9B”." in student.get(joined.headers["Location"]).get_data(
+        as_text=True
+    )
+    again = student.post("/classes/join", {"code": code})
+    page = student.get(again.headers["Location"]).get_data(as_text=True)
+    assert "You are already in “Civics 9B”." in page and "You joined" not in page
     assert "Civics 9B" in student.get("/classes/").get_data(as_text=True)
     roster = teacher.get(created.headers["Location"]).get_data(as_text=True)
     assert student_name in roster

@@ -257,6 +257,10 @@ def test_teacher_renames_archives_and_unarchives_a_class(app, make_browser, crea
     assert "You have no open class: your archived classes are below." in index
     # The gradebook of an archived class is kept.
     assert teacher.get(f"/teach/classes/{class_id}/gradebook").status_code == 200
+    empty = new_class(teacher, "Nobody came")
+    assert teacher.post(f"/classes/{empty}/archive").status_code == 302
+    page = teacher.get(f"/classes/{empty}").get_data(as_text=True)
+    assert "No student joined this class." in page and "Share the join code" not in page
 
     assert teacher.post(f"/classes/{class_id}/unarchive").status_code == 302
     assert "Year 9 Blue" in student.get("/classes/").get_data(as_text=True)
@@ -338,7 +342,11 @@ def test_removing_a_student_asks_keeps_their_data_and_is_undone_by_adding_back(
     assert removed.status_code == 302
     with session_scope(app) as session:
         assert session.scalar(select(Membership.removed_at)) is not None
-    assert "Year 9 English" not in student.get("/classes/").get_data(as_text=True)
+    listed = student.get("/classes/").get_data(as_text=True)
+    assert (
+        "<h2>Year 9 English</h2>" not in listed and "You are in no class at the moment." in listed
+    )
+    assert "Your teacher removed you from “Year 9 English”. Your work there is kept" in listed
     assert "My assignments" not in student.get("/").get_data(as_text=True)
     # The teacher's bank is no longer theirs to answer; their result stays theirs to see.
     going_on = student.get(started)
@@ -361,7 +369,8 @@ def test_removing_a_student_asks_keeps_their_data_and_is_undone_by_adding_back(
     assert teacher.post(f"/classes/{class_id}/students/{student_id}/restore").status_code == 302
     with session_scope(app) as session:
         assert session.scalar(select(Membership.removed_at)) is None
-    assert "Year 9 English" in student.get("/classes/").get_data(as_text=True)
+    listed = student.get("/classes/").get_data(as_text=True)
+    assert "<h2>Year 9 English</h2>" in listed and "removed you" not in listed
 
     # A student of another class cannot be removed from this one.
     _, stranger = student_browser(make_browser, create_user)
