@@ -17,6 +17,8 @@
       notice.className = "screen-notice";
       notice.textContent = "This big-screen link no longer works. Ask the teacher for the new one.";
       box.replaceChildren(notice);
+      var note = document.querySelector(".screen-note");
+      if (note) note.remove(); // it said the board updates by itself
     }
 
     function refresh() {

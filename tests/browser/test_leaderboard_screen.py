@@ -120,6 +120,12 @@ def test_the_big_screen_updates_itself_without_reloading(
     expect(board.locator("table")).to_have_count(0)
     assert screen.evaluate("window.loadedOnce") == "still here"
 
+    # The teacher turns the link off: the screen says so, and no longer that it updates.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Turn the link off").click()
+    expect(board).to_contain_text("This big-screen link no longer works.", timeout=15_000)
+    expect(screen.locator(".screen-note")).to_have_count(0)
+
 
 def test_without_javascript_the_big_screen_refreshes_itself(
     live_server, live_app, classroom, chromium: Browser
