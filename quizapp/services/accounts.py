@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from quizapp.core.codes import readable_code
 from quizapp.models import User
 from quizapp.services.errors import Conflict
 
@@ -62,3 +63,29 @@ def touch(user: User, now: dt.datetime) -> None:
 def end_sessions(user: User) -> None:
     """End every session of the user, on every device: their session ids no longer match."""
     user.session_version += 1
+
+
+def rename(user: User, display_name: str) -> None:
+    user.display_name = display_name.strip()
+
+
+def change_password(user: User, current: str, new: str) -> bool:
+    """Set a new password if `current` is the user's password; their sessions end (the caller
+    signs the browser that asked in again)."""
+    if not check_password_hash(user.password_hash, current):
+        return False
+    _set_password(user, new)
+    return True
+
+
+def reset_password(user: User) -> str:
+    """A new password, made up, for a teacher to hand to a student who forgot theirs: the
+    student's sessions end. Read aloud easily: XXXX-XXXX-XXXX, about 59 bits."""
+    password = "-".join(readable_code(4) for _ in range(3))
+    _set_password(user, password)
+    return password
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = generate_password_hash(password)
+    end_sessions(user)

@@ -19,7 +19,7 @@ from flask import (
 from flask import session as browser_session
 from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -41,6 +41,32 @@ TEACHER_CODE_LIMIT = "10 per minute; 30 per hour"
 """Wrong teacher codes allowed from one address: a school may choose a short code."""
 
 
+def display_name_field() -> StringField:
+    return StringField(
+        "Display name",
+        validators=[InputRequired(), Length(min=1, max=60)],
+        description="Up to 60 characters, shown to your class and on leaderboards.",
+    )
+
+
+def new_password_field(label: str = "Password") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired(),
+            Length(min=8, max=200, message="At least 8 characters (and at most 200)."),
+        ],
+        description="At least 8 characters.",
+    )
+
+
+def confirm_field() -> PasswordField:
+    return PasswordField(
+        "Repeat the password",
+        validators=[InputRequired(), EqualTo("password", message="The passwords differ.")],
+    )
+
+
 class SignupForm(FlaskForm):
     username = StringField(
         "Username",
@@ -51,23 +77,9 @@ class SignupForm(FlaskForm):
         ],
         description="3 to 40 letters, digits, dots, dashes or _; no e-mail needed.",
     )
-    display_name = StringField(
-        "Display name",
-        validators=[InputRequired(), Length(min=1, max=60)],
-        description="Up to 60 characters, shown to your class and on leaderboards.",
-    )
-    password = PasswordField(
-        "Password",
-        validators=[
-            InputRequired(),
-            Length(min=8, max=200, message="At least 8 characters (and at most 200)."),
-        ],
-        description="At least 8 characters.",
-    )
-    confirm = PasswordField(
-        "Repeat the password",
-        validators=[InputRequired(), EqualTo("password", message="The passwords differ.")],
-    )
+    display_name = display_name_field()
+    password = new_password_field()
+    confirm = confirm_field()
     role = RadioField(
         "I am a",
         choices=[SelectChoice("student", "Student"), SelectChoice("teacher", "Teacher")],
@@ -87,6 +99,16 @@ class SignupForm(FlaskForm):
 class LoginForm(FlaskForm):
     username = StringField("Username", validators=[InputRequired(), Length(max=40)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=200)])
+
+
+class DisplayNameForm(FlaskForm):
+    display_name = display_name_field()
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", validators=[InputRequired(), Length(max=200)])
+    password = new_password_field("New password")
+    confirm = confirm_field()
 
 
 def safe_next(target: str | None) -> str | None:
@@ -240,3 +262,66 @@ def logout():
         logout_user()
         flash("You are logged out, on every device.", "info")
     return redirect(url_for("main.home"))
+
+
+def _account_page(
+    name_form: DisplayNameForm | None = None,
+    password_form: PasswordChangeForm | None = None,
+    status: int = 200,
+):
+    name_form = name_form or DisplayNameForm(
+        formdata=None, data={"display_name": current_user.display_name}
+    )
+    page = render_template(
+        "auth/account.html",
+        name_form=name_form,
+        password_form=password_form or PasswordChangeForm(formdata=None),
+    )
+    return page, status
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return _account_page()
+
+
+@bp.route("/account/name", methods=["POST"])
+@login_required
+def change_name():
+    form = DisplayNameForm()
+    if not form.validate_on_submit():
+        return _account_page(name_form=form, status=422)
+    accounts.rename(current_user._get_current_object(), form.display_name.data)
+    db.session().commit()
+    flash("Your display name is changed.", "success")
+    return redirect(url_for("auth.account"))
+
+
+def _too_many_passwords(limit: RequestLimit) -> Response:
+    form = PasswordChangeForm()
+    form.current.errors = [f"Too many wrong passwords. {wait_before_retry(limit)}"]
+    page, _ = _account_page(password_form=form)
+    return make_response(page, 429)
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+@limiter.limit(
+    LOGIN_LIMIT,
+    key_func=lambda: f"password|{current_user.id}",
+    deduct_when=failed,
+    on_breach=_too_many_passwords,
+)
+def change_password():
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return _account_page(password_form=form, status=422)
+    user = current_user._get_current_object()
+    if not accounts.change_password(user, form.current.data, form.password.data):
+        form.current.errors = ["That is not your current password."]
+        return _account_page(password_form=form, status=422)
+    db.session().commit()
+    login_user(user)  # this browser goes on, under the new session version
+    flash("Your password is changed, and you are logged out on your other devices.", "success")
+    return redirect(url_for("auth.account"))

@@ -23,8 +23,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from quizapp import db
-from quizapp.models import Assignment, Classroom, utcnow
-from quizapp.services import assignments, classes
+from quizapp.models import Assignment, Classroom, Membership, utcnow
+from quizapp.services import accounts, assignments, classes
 from quizapp.services.errors import UserError
 from quizapp.web import failed, limiter, wait_before_retry
 from quizapp.web.forms import ActionForm
@@ -313,13 +313,19 @@ def regenerate_code(class_id: int):
     return _back(classroom, "join-code")
 
 
+def _student_action(class_id: int, student_id: int) -> tuple[Classroom, Membership]:
+    """The teacher's class (one that may change) and the student's membership of it, for an
+    action the teacher posted."""
+    require_action_form()
+    classroom = _own_class(class_id)
+    return classroom, classes.membership_in(db.session(), classroom, student_id)
+
+
 @bp.route("/<int:class_id>/students/<int:student_id>/remove", methods=["POST"])
 @teacher_required
 def remove_student(class_id: int, student_id: int):
-    require_action_form()
-    classroom = _own_class(class_id)
+    classroom, membership = _student_action(class_id, student_id)
     session = db.session()
-    membership = classes.membership_in(session, classroom, student_id)
     page = confirmation(
         f"Remove {membership.student.display_name} from the class?",
         f"{membership.student.display_name} will no longer see “{classroom.name}” or its"
@@ -334,6 +340,32 @@ def remove_student(class_id: int, student_id: int):
     session.commit()
     flash(f"{membership.student.display_name} was removed from the class.", "success")
     return _back(classroom, "roster")
+
+
+@bp.route("/<int:class_id>/students/<int:student_id>/password", methods=["POST"])
+@teacher_required
+def reset_password(class_id: int, student_id: int):
+    """A new password for a student of the class who forgot theirs, shown once."""
+    classroom, membership = _student_action(class_id, student_id)
+    session = db.session()
+    if membership.removed_at is not None:
+        abort(409, "This student was removed from the class: add them back first.")
+    student = membership.student
+    page = confirmation(
+        f"Give {student.display_name} a new password?",
+        f"{student.display_name}'s password is replaced by a new one, shown to you once, and"
+        " they are logged out on every device. They can change it under their account.",
+        "Make a new password",
+        url_for("classes.show", class_id=classroom.id, _anchor="roster"),
+    )
+    if page is not None:
+        return page
+    password = accounts.reset_password(student)
+    session.commit()
+    # Shown on this page only, never stored: signed-in pages are not cached (no-store).
+    return render_template(
+        "classes/new_password.html", classroom=classroom, student=student, password=password
+    )
 
 
 @bp.route("/<int:class_id>/students/<int:student_id>/restore", methods=["POST"])

@@ -441,3 +441,93 @@ def test_mistakes_other_than_the_teacher_code_do_not_count_towards_its_limit(mak
         )
         assert mismatch.status_code == 200
     assert signup(browser, "teacher", role="teacher").status_code == 302
+
+
+def test_a_user_changes_their_display_name_and_password_on_their_account_page(
+    make_browser, create_user
+):
+    _, username = create_user()
+    here, elsewhere = make_browser(), make_browser()
+    here.login(username)
+    elsewhere.login(username)
+    page = here.get("/account").get_data(as_text=True)
+    assert f"Username: <strong>{username}</strong>" in page
+    assert 'href="/account"' in here.get("/").get_data(as_text=True)
+
+    assert here.post("/account/name", {"display_name": " Amira K. "}).status_code == 302
+    assert "Amira K." in here.get("/account").get_data(as_text=True)
+    refused = here.post("/account/name", {"display_name": ""})
+    assert refused.status_code == 422
+
+    new = "a brand new password"
+    change = {"current": "not my password", "password": new, "confirm": new}
+    wrong = here.post("/account/password", change)
+    assert wrong.status_code == 422
+    assert "That is not your current password." in wrong.get_data(as_text=True)
+    differ = here.post("/account/password", {**change, "current": PASSWORD, "confirm": "typo"})
+    assert "The passwords differ." in differ.get_data(as_text=True)
+    done = here.post("/account/password", {**change, "current": PASSWORD})
+    assert done.status_code == 302
+    page = here.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Your password is changed, and you are logged out on your other devices." in page
+    assert "Log out" in here.get("/").get_data(as_text=True)  # this browser goes on
+    assert "Log out" not in elsewhere.get("/").get_data(as_text=True)
+    assert (
+        make_browser().post("/login", {"username": username, "password": PASSWORD}).status_code
+        == 200
+    )
+    make_browser().login(username, new)
+
+
+def test_wrong_current_passwords_are_limited_per_account(browser, create_user):
+    """A session left open on a shared laptop cannot be used to guess the password."""
+    _, username = create_user()
+    browser.login(username)
+    guess = {"password": "a brand new password", "confirm": "a brand new password"}
+    for n in range(10):
+        assert (
+            browser.post("/account/password", {**guess, "current": f"guess {n}"}).status_code == 422
+        )
+    refused = browser.post("/account/password", {**guess, "current": PASSWORD})
+    assert refused.status_code == 429
+    assert "Too many wrong passwords. Try again in a minute." in refused.get_data(as_text=True)
+
+
+def test_a_teacher_gives_a_student_of_their_class_a_new_password(app, make_browser, create_user):
+    teacher = make_browser()
+    teacher.login(create_user("teacher")[1])
+    student_id, username = create_user()
+    student = make_browser()
+    student.login(username)
+    class_url = teacher.post("/classes/new", {"name": "Civics 9B"}).headers["Location"]
+    code = re.search(
+        r'<p class="join-code-big"><code>(\w+)</code>',
+        teacher.get(class_url).get_data(as_text=True),
+    )
+    student.post("/classes/join", {"code": code.group(1)})
+    roster = teacher.get(class_url).get_data(as_text=True)
+    reset = f"{class_url}/students/{student_id}/password"
+    assert f'action="{reset}"' in roster
+
+    asked = teacher.post(reset)
+    assert asked.status_code == 200 and "Make a new password" in asked.get_data(as_text=True)
+    shown = teacher.post(reset, {"confirmed": "yes"})
+    assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
+    password = re.search(
+        r'<p class="join-code-big"><code>([\w-]+)</code>', shown.get_data(as_text=True)
+    ).group(1)
+    assert len(password) == 14
+    assert "Log out" not in student.get("/").get_data(as_text=True)  # logged out everywhere
+    assert (
+        make_browser().post("/login", {"username": username, "password": PASSWORD}).status_code
+        == 200
+    )
+    make_browser().login(username, password)
+
+    # Not for another teacher, nor for a student removed from the class.
+    other = make_browser()
+    other.login(create_user("teacher")[1])
+    assert other.post(reset, {"confirmed": "yes"}).status_code == 403
+    teacher.post(f"{class_url}/students/{student_id}/remove", {"confirmed": "yes"})
+    removed = teacher.post(reset, {"confirmed": "yes"})
+    assert removed.status_code == 409 and "add them back first" in removed.get_data(as_text=True)
