@@ -122,11 +122,20 @@
         items.sort(function (a, b) { return a.querySelector("select").value - b.querySelector("select").value; });
         items.forEach(function (item) { list.appendChild(item); });
       }
+      // Says where a moved item went: the buttons keep the focus, so nothing else would.
+      var status = document.createElement("p");
+      status.className = "visually-hidden order-status";
+      status.setAttribute("aria-live", "polite");
+      box.appendChild(status);
       function renumber() {
         list.querySelectorAll(".order-item").forEach(function (item, index) {
           item.querySelector("select").value = String(index + 1);
         });
         box.dispatchEvent(new Event("order-changed", { bubbles: true }));
+      }
+      function moved(item, label) {
+        renumber();
+        status.textContent = label + ": position " + item.querySelector("select").value + " of " + items.length + ".";
       }
       items.forEach(function (item) {
         item.setAttribute("draggable", "true");
@@ -138,10 +147,10 @@
         down.type = "button"; down.className = "button move"; down.textContent = "↓";
         down.setAttribute("aria-label", "Move down: " + label);
         up.addEventListener("click", function () {
-          if (item.previousElementSibling) { list.insertBefore(item, item.previousElementSibling); renumber(); up.focus(); }
+          if (item.previousElementSibling) { list.insertBefore(item, item.previousElementSibling); moved(item, label); up.focus(); }
         });
         down.addEventListener("click", function () {
-          if (item.nextElementSibling) { list.insertBefore(item.nextElementSibling, item); renumber(); down.focus(); }
+          if (item.nextElementSibling) { list.insertBefore(item.nextElementSibling, item); moved(item, label); down.focus(); }
         });
         item.appendChild(up); item.appendChild(down);
         item.addEventListener("dragstart", function () { item.classList.add("dragging"); });

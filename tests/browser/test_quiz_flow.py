@@ -358,6 +358,10 @@ def test_order_buttons_move_items_and_the_order_survives_a_reload(
     expect(order_texts(page).nth(1)).to_have_text(first)
     expect(position_menu(page, first)).to_have_value("2")
     expect(page.get_by_role("button", name=f"Move down: {first}")).to_be_focused()
+    # The focus stays on the button: a live region says where the item went.
+    status = page.locator(".order-status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(status).to_have_text(f"{first}: position 2 of {len(shown)}.")
 
     with autosaved(page, answer_fields(question)):
         order_with_buttons(page, question.items)
