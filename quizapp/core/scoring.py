@@ -110,6 +110,12 @@ OVERALL_FORMULA = (
 )
 
 
+BOARD_SCOPE = (
+    "Every submitted attempt counts here, practice included (before an assignment opens, or"
+    " after its due date): the board rewards learning, and grades are the gradebook's."
+)
+
+
 def overall_points(quiz_points: float, streak_days: int) -> float:
     """Quiz points (the percentage of the best attempt at each quiz, summed) plus the capped
     streak bonus. In percent, so that a long quiz does not outweigh a short one, and a

@@ -30,7 +30,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from quizapp import db
-from quizapp.core.scoring import OVERALL_FORMULA, TIE_BREAK_RULE, TOP_RANKS
+from quizapp.core.scoring import BOARD_SCOPE, OVERALL_FORMULA, TIE_BREAK_RULE, TOP_RANKS
 from quizapp.models import Classroom, utcnow
 from quizapp.services import classes, leaderboards
 from quizapp.services.leaderboards import (
@@ -188,6 +188,7 @@ def show(class_id: int):
         is_teacher=is_teacher,
         picker=picker,
         formula=OVERALL_FORMULA,
+        board_scope=BOARD_SCOPE,
         tie_break_rule=TIE_BREAK_RULE,
         mode_form=ModeForm(mode=classroom.leaderboard_mode) if is_teacher else None,
         modes=MODES,
