@@ -39,6 +39,19 @@ from tests.web.helpers import (
     start,
     wrong_form,
 )
+from tests.web.test_teach import (
+    TINY_BANK,
+    WRONG,
+    assign,
+    join,
+    new_class,
+    soon,
+    student_browser,
+    take,
+    teacher_browser,
+    tiny_quiz,
+    upload,
+)
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 FIRST_KEY = "quote-appalled-speaker"  # the article bank's first question
@@ -1082,3 +1095,32 @@ def test_an_order_card_front_shows_its_items_in_an_order_that_tells_nothing():
         assert sorted(options) == sorted(question["items"])
         solved += list(options) == question["items"]
     assert 10 <= solved <= 30  # both orders, about as often
+
+
+def test_a_bank_with_a_test_makes_no_flashcards_of_its_questions(app, make_browser, create_user):
+    """Its questions' flashcards showed the test's answers before it opened."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    with_test = TINY_BANK.replace(
+        "    title: Harbour quiz (best)\n", "    title: Harbour quiz (best)\n    attempts: 1\n"
+    )
+    assert with_test != TINY_BANK and upload(teacher, with_test).status_code == 302
+    class_id = new_class(teacher)
+    student, student_id = student_browser(make_browser, create_user)
+    join(app, student, class_id)
+    with session_scope(app) as session:
+        bank_id = session.scalar(select(BankRecord.id).where(BankRecord.slug == "tiny-bank"))
+    assert "Tiny test bank" not in student.get("/cards/").get_data(as_text=True)
+    for page in (f"/cards/{bank_id}", f"/cards/{bank_id}/review", f"/cards/{bank_id}/cram"):
+        refused = student.get(page)
+        assert refused.status_code == 404, page
+        assert "make a test, so they are not flashcards" in refused.get_data(as_text=True)
+    quiz = tiny_quiz(app)
+    assign(teacher, class_id, quiz)
+    take(app, student_id, quiz, WRONG, soon(10))  # missed questions make no cards either
+    with session_scope(app) as session:
+        assert session.scalar(select(func.count(CardRecord.id))) == 0
+
+    # Without the limit, the questions are flashcards again.
+    assert upload(teacher, TINY_BANK).status_code == 302
+    assert "Tiny test bank" in student.get("/cards/").get_data(as_text=True)
+    assert student.get(f"/cards/{bank_id}/review").status_code == 200

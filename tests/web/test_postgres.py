@@ -28,6 +28,9 @@ from tests.web.test_authorization import (  # noqa: F401  (collected again here,
     test_ids_too_large_in_a_form_or_query_are_refused_not_a_server_error,
     world,
 )
+from tests.web.test_cards import (  # noqa: F401  (collected again here, on PostgreSQL)
+    test_a_bank_with_a_test_makes_no_flashcards_of_its_questions,
+)
 from tests.web.test_quiz import (  # noqa: F401  (collected again here, on PostgreSQL)
     test_two_starts_sent_at_once_share_one_attempt,
 )

@@ -1,23 +1,27 @@
 """Decks and the faces of their cards.
 
-A deck holds the bank's current questions, or its explicit `cards` when it lists some.
+A deck holds the bank's current questions, or its explicit `cards` when it lists some. A
+bank with a test (a quiz that limits attempts) and no `cards` has no deck: its questions'
+flashcards would show the test's answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy import ColumnElement, case, exists, false, func, select
 from sqlalchemy.orm import Session
 
 from quizapp.core import grading
 from quizapp.core.bank.schema import Card
-from quizapp.models import BankRecord, CardRecord, QuestionVersion, User
+from quizapp.models import BankRecord, CardRecord, QuestionVersion, QuizRecord, User
 from quizapp.services.bank_access import may_read, readable_by
 from quizapp.services.content import question_of
 from quizapp.services.errors import NotFound
+
+DeckKind = Literal["card", "question", "none"]
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,7 @@ class Deck:
     """The flashcards of one bank: its explicit cards if it has any, else its questions."""
 
     bank: BankRecord
-    kind: Literal["card", "question"]
+    kind: DeckKind
 
     @property
     def id(self) -> int:
@@ -33,6 +37,8 @@ class Deck:
 
     def holds(self) -> ColumnElement[bool]:
         """True for the current question versions that are cards of this deck."""
+        if self.kind == "none":
+            return false()
         kind = QuestionVersion.type == "card"
         return (
             (QuestionVersion.bank_id == self.bank.id)
@@ -48,6 +54,8 @@ def card_of_deck(kind: str) -> ColumnElement[bool]:
     `is_current` goes through coalesce() so that SQLite, which has no statistics,
     does not pick the (bank_id, is_current) index instead and read the whole bank.
     """
+    if kind == "none":
+        return false()
     is_card = QuestionVersion.type == "card"
     return exists().where(
         QuestionVersion.bank_id == CardRecord.bank_id,
@@ -117,7 +125,22 @@ def face_of(version: QuestionVersion) -> Face:
     )
 
 
-def deck_kind(session: Session, bank_id: int) -> Literal["card", "question"]:
+def has_test(bank_id: Any) -> ColumnElement[bool]:
+    """Whether the bank (an id, or a column) has a quiz in use that limits attempts."""
+    return exists().where(
+        QuizRecord.bank_id == bank_id,
+        QuizRecord.is_active,
+        QuizRecord.settings["attempts"].as_integer().is_not(None),
+    )
+
+
+def _kind(has_cards: bool, tested: bool) -> DeckKind:
+    if has_cards:
+        return "card"
+    return "none" if tested else "question"
+
+
+def deck_kind(session: Session, bank_id: int) -> DeckKind:
     has_cards = session.scalar(
         select(
             exists().where(
@@ -127,7 +150,7 @@ def deck_kind(session: Session, bank_id: int) -> Literal["card", "question"]:
             )
         )
     )
-    return "card" if has_cards else "question"
+    return _kind(bool(has_cards), bool(session.scalar(select(has_test(bank_id)))))
 
 
 def get_deck(session: Session, bank_id: int, reader: User) -> Deck:
@@ -136,6 +159,11 @@ def get_deck(session: Session, bank_id: int, reader: User) -> Deck:
     if bank is None or not may_read(session, bank_id, reader):
         raise NotFound("There is no such deck.")
     deck = Deck(bank=bank, kind=deck_kind(session, bank_id))
+    if deck.kind == "none":
+        raise NotFound(
+            "This bank's questions make a test, so they are not flashcards: they would show"
+            " its answers."
+        )
     if not session.scalar(select(exists().where(deck.holds()))):
         raise NotFound("This deck has no cards at the moment.")
     return deck
@@ -144,13 +172,18 @@ def get_deck(session: Session, bank_id: int, reader: User) -> Deck:
 def all_decks(session: Session, reader: User) -> list[Deck]:
     """Every bank the reader may see that has current questions or cards, by title."""
     rows = session.execute(
-        select(BankRecord, func.max(case((QuestionVersion.type == "card", 1), else_=0)))
+        select(
+            BankRecord,
+            func.max(case((QuestionVersion.type == "card", 1), else_=0)),
+            has_test(BankRecord.id),
+        )
         .join(QuestionVersion, QuestionVersion.bank_id == BankRecord.id)
         .where(QuestionVersion.is_current, readable_by(reader))
         .group_by(BankRecord.id)
         .order_by(BankRecord.title)
     ).all()
-    return [Deck(bank=bank, kind="card" if has_cards else "question") for bank, has_cards in rows]
+    decks = [Deck(bank=bank, kind=_kind(bool(cards), tested)) for bank, cards, tested in rows]
+    return [deck for deck in decks if deck.kind != "none"]
 
 
 def faces(session: Session, deck: Deck) -> list[Face]:
