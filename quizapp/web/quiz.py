@@ -301,14 +301,25 @@ def result(attempt_id: int):
         db_session.commit()
     if not attempt.is_submitted:
         return redirect(question_url(attempt, attempt.current_index + 1))
+    settings = quiz_of(attempt.quiz)
     return render_template(
         "quiz/result.html",
         attempt=attempt,
-        settings=quiz_of(attempt.quiz),
+        settings=settings,
+        answers_withheld=_attempts_left(db_session, attempt, settings),
         items=service.review(db_session, attempt),
         is_guest=attempt.user_id is None,
         keepable=service.still_adoptable(attempt, utcnow()),
     )
+
+
+def _attempts_left(db_session, attempt: Attempt, settings: Any) -> bool:
+    """Whether the learner may still take this test again: its right answers, explanations
+    and sources wait until they may not, or the next attempt would be a copy of the review."""
+    if settings.attempts is None or attempt.preview or not attempt.quiz.is_active:
+        return False
+    used = service.attempts_used(db_session, attempt.quiz, taker())
+    return used.count < settings.attempts
 
 
 def _remaining_seconds(attempt: Attempt, now) -> int | None:

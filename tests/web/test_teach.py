@@ -671,6 +671,28 @@ def test_a_quiz_that_limits_attempts_is_taken_only_once_it_is_assigned(
     assert student.post(f"/quiz/{quiz}/start").status_code == 302
 
 
+def test_a_tests_review_keeps_its_answers_while_attempts_are_left(app, make_browser, create_user):
+    """After a first attempt, the review gave every right answer for the second."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    class_id = new_class(teacher)
+    student, student_id = student_browser(make_browser, create_user)
+    join(app, student, class_id)
+    quiz = quiz_id(app, LIBRARY_BANK, "timed")  # 2 attempts allowed
+    assign(teacher, class_id, quiz)
+    first = take(app, student_id, quiz, {}, soon(10))
+    review = student.get(f"/attempt/{first}/result").get_data(as_text=True)
+    assert "you have attempts left: the right answers" in review
+    assert "Correct answer:" not in review and 'class="explanation"' not in review
+    # The teacher's review of it is whole.
+    teacher_review = teacher.get(f"/teach/classes/{class_id}/attempts/{first}")
+    assert "Correct answer:" in teacher_review.get_data(as_text=True)
+
+    take(app, student_id, quiz, {}, soon(20))  # the last attempt
+    review = student.get(f"/attempt/{first}/result").get_data(as_text=True)
+    assert "Correct answer:" in review and 'class="explanation"' in review
+    assert "attempts left" not in review
+
+
 def test_a_quiz_without_a_limit_is_practice_before_its_assignment_opens(
     app, make_browser, create_user
 ):
