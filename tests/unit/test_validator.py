@@ -392,6 +392,89 @@ def test_a_misspelt_answer_is_reported_beside_another_problem_of_its_question() 
     assert len(problems) == 2 and "not among the choices" not in "".join(problems)
 
 
+def test_an_answer_with_spaces_around_it_matches_its_choice_beside_another_problem() -> None:
+    """The answer is compared with the choices as the schema compares it, spaces trimmed: a
+    question blocked by a repeated choice used to have its good answer called misspelt."""
+    text, problems = _edited(
+        "    choices: [Friday, Saturday, Sunday]\n    answer: Saturday\n",
+        '    choices: [Friday, Friday, Saturday]\n    answer: " Saturday "\n',
+    )
+    line = _line(text, "choices: [Friday, Friday")
+    assert problems == [f"{line}:14: choice 'Friday' is listed twice (question 'reopened-day')"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "message"),
+    [
+        (
+            "      - The regional government paid most of it\n    explanation",
+            "      - They cost 3.4 million euros\n    explanation",
+            ("    answer:\n      - They cost", 5),
+            "an answer is listed twice (question 'who-paid')",
+        ),
+        (
+            "answer: 2025-06-14",
+            "answer: '--02-30'",
+            ("answer: '--02-30'", 13),
+            "'--02-30' is not a real month and day (question 'reopening-date')",
+        ),
+        (
+            "{{three|3}}",
+            "{{}}",
+            ("text: Volunteers", 11),
+            "a cloze gap {{}} is empty (question 'dried-books')",
+        ),
+        (
+            "{{three|3}}",
+            "{{ | }}",
+            ("text: Volunteers", 11),
+            "a cloze gap {{}} is empty (question 'dried-books')",
+        ),
+        (
+            'right: "10"',
+            'right: "40"',
+            ("    pairs:", 5),
+            "a right-hand item (or distractor) is listed twice (question 'who-said-what')",
+        ),
+        (
+            'distractors: ["1911"]',
+            'distractors: ["40"]',
+            ("    pairs:", 5),
+            "a right-hand item (or distractor) is listed twice (question 'who-said-what')",
+        ),
+        (  # the quiz's tags select four questions: one more is already too many
+            "count: 3",
+            "count: 5",
+            ("count: 5", 12),
+            "quiz 'numbers-and-dates' draws 5 questions (count) but selects only 4",
+        ),
+    ],
+    ids=[
+        "answer-twice",
+        "no-such-day",
+        "empty-gap",
+        "blank-gap",
+        "right-twice",
+        "distractor-is-a-right",
+        "count-one-too-many",
+    ],
+)
+def test_a_question_or_quiz_that_cannot_be_asked_is_refused_at_its_place(
+    old: str, new: str, where: tuple[str, int], message: str
+) -> None:
+    text, problems = _edited(old, new)
+    snippet, col = where
+    assert problems == [f"{_line(text, snippet)}:{col}: {message}"]
+
+
+def test_the_edge_cases_of_those_checks_pass() -> None:
+    """A leap day without a year, a gap with one answer, and a count of all the quiz's
+    questions are fine."""
+    assert _edited("answer: 2025-06-14", "answer: '--02-29'")[1] == []
+    assert _edited("{{three|3}}", "{{ three }}")[1] == []
+    assert _edited("count: 3", "count: 4")[1] == []
+
+
 def test_duplicate_quiz_and_card_ids() -> None:
     text, problems = _edited("id: numbers-and-dates", "id: key-facts")
     first, second = _line(text, "id: key-facts"), _line(text, "id: key-facts", 2)
