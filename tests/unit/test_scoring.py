@@ -73,6 +73,22 @@ def test_rank_uses_every_tie_break_level():
     ]
 
 
+def test_learners_sharing_a_rank_are_listed_by_name_then_id_whatever_their_ids():
+    """Ties used to be listed in id order, whatever the docstring promised, when ids and
+    names disagreed."""
+    zoe = entry(1, "Zoë", 90)
+    bea = entry(2, "Bea", 90)
+    amy_later = entry(9, "Amy", 90)
+    amy = entry(3, "Amy", 90)
+    ranked = rank([zoe, bea, amy_later, amy])
+    assert [(row.learner_id, row.name, row.rank) for row in ranked] == [
+        (3, "Amy", 1),
+        (9, "Amy", 1),
+        (2, "Bea", 1),
+        (1, "Zoë", 1),
+    ]
+
+
 def test_competition_ranking_skips_after_a_tie():
     ranked = rank([entry(1, "A", 100), entry(2, "B", 90), entry(3, "C", 90), entry(4, "D", 80)])
     assert [row.rank for row in ranked] == [1, 2, 2, 4]

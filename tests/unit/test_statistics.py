@@ -156,6 +156,37 @@ def test_flag_thresholds_are_strict():
     assert "too easy" not in b.flags
 
 
+def _discriminating(k1: int, k0: int) -> list[AttemptScores]:
+    """Thirty attempts at two one-mark questions: the first fifteen get q right, k1 of them
+    also r, and k0 of the other fifteen get r right. The discrimination of q is then the phi
+    coefficient (k1 - k0) / sqrt(m (30 - m)), where m = k1 + k0."""
+    with_q = [attempt(i, {"q": 1, "r": 1 if i < k1 else 0}) for i in range(15)]
+    without_q = [attempt(15 + i, {"q": 0, "r": 1 if i < k0 else 0}) for i in range(15)]
+    return with_q + without_q
+
+
+@pytest.mark.parametrize(
+    ("k1", "k0", "discrimination", "flags"),
+    [
+        (7, 8, -1 / 15, ("negative discrimination",)),  # barely negative is negative
+        (8, 7, 1 / 15, ("weak discrimination",)),
+        (8, 6, 2 / math.sqrt(224), ("weak discrimination",)),  # 0.13: weak, under 0.2
+        (9, 5, 4 / math.sqrt(224), ()),  # 0.27
+        (0, 0, None, ()),  # r never varies
+    ],
+)
+def test_discrimination_flags_at_their_thresholds(k1, k0, discrimination, flags):
+    """Any negative discrimination is flagged as such, and any under 0.2 as weak: a
+    threshold moved to -0.1, or to 0.1, used to pass unnoticed."""
+    (row,) = item_analysis(_discriminating(k1, k0), ["q"])
+    assert row.facility == pytest.approx(0.5)
+    if discrimination is None:
+        assert row.discrimination is None
+    else:
+        assert row.discrimination == pytest.approx(discrimination)
+    assert row.flags == flags
+
+
 def test_too_few_attempts_for_discrimination_or_flags():
     (row,) = item_analysis([attempt(1, {"q": 1, "r": 0})], ["q"])
     assert row.attempts == 1
