@@ -259,6 +259,23 @@ def test_overall_points_add_the_best_attempt_per_quiz_and_streak_points(app, cre
     assert (by_name["Cat"].quiz_points, by_name["Cat"].streak_days) == (0.0, 30)
 
 
+def test_a_student_whose_streak_has_lapsed_and_who_took_no_quiz_has_no_overall_row(
+    app, create_user, quizzes
+):
+    """Reviews a week ago and none since: no streak, no quiz, so no row with 0 points."""
+    key_facts, _ = quizzes
+    teacher, _ = create_user("teacher", "teacher")
+    class_id = make_class(app, teacher)
+    ann, _ = create_user(name="ann")
+    dee, _ = create_user(name="dee")
+    enrol(app, class_id, ann, dee)
+    add_attempt(app, ann, key_facts, 5, LONG_AGO, 60)
+    add_reviews(app, dee, [NOW - dt.timedelta(days=d) for d in (7, 8, 9)])
+    rows, board = standings(app, class_id, None)
+    assert rows == [(1, "Ann", 50.0)]
+    assert board.own(dee) is None
+
+
 def test_a_streak_is_counted_in_the_students_own_time_zone(app, create_user, quizzes):
     teacher, _ = create_user("teacher", "teacher")
     class_id = make_class(app, teacher)
