@@ -590,6 +590,70 @@ def test_two_open_attempts_at_a_quiz_after_logging_in_keep_every_answer(
     assert older.submitted_at is not None and older.points == 3  # submitted, its answers kept
 
 
+def test_a_guests_attempt_at_a_quiz_that_now_limits_attempts_is_left_to_the_guest(app, create_user):
+    """Begun before its bank limited the quiz's attempts: kept at log-in, it would count
+    on the account although no assignment opened it, and past any limit."""
+    user_id, _ = create_user()
+    timed = quiz_id(app, LIBRARY_BANK, "timed")  # 2 attempts allowed
+    key_facts = quiz_id(app, LIBRARY_BANK, "key-facts")
+    assign_to_a_class(app, timed, user_id)
+    now = utcnow()
+    guest = attempts.Taker(user=None, guest_token="guest-token")
+    with session_scope(app) as session:
+        practice = attempts.start_attempt(
+            session, session.get(QuizRecord, key_facts), guest, now - dt.timedelta(minutes=9)
+        )
+        attempts.submit_attempt(session, practice, now - dt.timedelta(minutes=5))
+        limited = Attempt(
+            quiz_id=timed,
+            guest_token="guest-token",
+            started_at=now - dt.timedelta(minutes=8),
+            submitted_at=now - dt.timedelta(minutes=4),
+            last_activity_at=now - dt.timedelta(minutes=4),
+            question_order=[],
+            option_orders={},
+            points=0.0,
+            max_points=3.0,
+            percentage=0.0,
+        )
+        session.add(limited)
+        session.flush()
+        practice_id, limited_id = practice.id, limited.id
+    with session_scope(app) as session:
+        adoption = attempts.adopt_guest_attempts(
+            session, session.get(User, user_id), "guest-token", now
+        )
+        assert adoption.kept == 1
+        used = attempts.attempts_used(
+            session, session.get(QuizRecord, timed), attempts.Taker(user=session.get(User, user_id))
+        )
+        assert used.count == 0
+    assert attempt_state(app, practice_id).user_id == user_id
+    left = attempt_state(app, limited_id)
+    assert left.user_id is None and left.guest_token == "guest-token"
+
+
+def test_time_spent_on_a_question_adds_up_and_a_long_pause_counts_as_thirty_minutes(app):
+    """An answer saved after a night away used to add the whole night to its time."""
+    quiz = quiz_id(app, LIBRARY_BANK, "key-facts")
+    begun = dt.datetime(2025, 3, 12, 9, 0, tzinfo=dt.UTC)
+    with session_scope(app) as session:
+        attempt = attempts.start_attempt(
+            session, session.get(QuizRecord, quiz), attempts.Taker(None, "guest-token"), begun
+        )
+        first, second = attempts.versions_of(session, attempt)[:2]
+
+        def save(version, seconds_after_start: float) -> int:
+            raw = correct_form(question_of(version))["answer"]
+            moment = begun + dt.timedelta(seconds=seconds_after_start)
+            return attempts.save_answer(session, attempt, version.id, raw, moment).time_spent_ms
+
+        assert save(first, 45) == 45_000
+        assert save(first, 55.5) == 55_500  # changed 10.5 s later: the same answer, longer
+        assert save(second, 55.5 + 8 * 3600) == attempts.MAX_SECONDS_PER_ANSWER * 1000
+        assert attempts.MAX_SECONDS_PER_ANSWER == 30 * 60
+
+
 def test_signing_up_after_a_guest_quiz_welcomes_then_says_the_work_is_kept(app, browser):
     finished = take_all_correct(app, browser, quiz_id(app, LIBRARY_BANK, "key-facts"))
     fields = {"username": "newcomer", "display_name": "Newcomer", "password": "long enough pw"}
