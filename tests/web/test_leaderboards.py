@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
+from markupsafe import escape
 from sqlalchemy import select
 
 from quizapp.core.scheduling import zone_named
-from quizapp.core.scoring import OVERALL_FORMULA, TIE_BREAK_RULE
+from quizapp.core.scoring import BOARD_SCOPE, OVERALL_FORMULA, TIE_BREAK_RULE
 from quizapp.db import session_scope
 from quizapp.models import (
     Attempt,
@@ -226,6 +227,8 @@ def test_the_page_shows_the_ranking_and_states_the_rules(app, create_user, quizz
     overall = teacher.get(f"/board/{class_id}?period=all").get_data(as_text=True)
     assert OVERALL_FORMULA in overall
     assert TIE_BREAK_RULE in overall
+    # Practice counts on the board, unlike in the gradebook, and the page says so.
+    assert str(escape(BOARD_SCOPE)) in overall and str(escape(BOARD_SCOPE)) in html
 
 
 def test_overall_points_add_the_best_attempt_per_quiz_and_streak_points(app, create_user, quizzes):
