@@ -68,16 +68,8 @@ def test_the_analysis_of_a_quiz_assigned_only_to_another_teachers_class_is_not_f
     assert teacher.get(url).status_code == 200
 
 
-CALM_BANK = TINY_BANK.split("questions:\n")[0].replace("id: tiny-bank", "id: calm-bank") + (
+CALM_BANK = TINY_BANK.split("  - id: boats")[0].replace("id: tiny-bank", "id: calm-bank") + (
     """\
-questions:
-  - id: day
-    type: single
-    prompt: On which day was the festival?
-    choices: [Friday, Saturday, Sunday]
-    answer: Saturday
-    explanation: It was on Saturday.
-    source: The harbour festival took place on Saturday.
   - id: calm
     type: true_false
     prompt: The afternoon was calm.
@@ -91,6 +83,7 @@ quizzes:
     questions: [day, calm]
 """
 )
+"""The tiny bank's day question and a true/false question whose answer is false."""
 
 
 def take_raw(app: Flask, user_id: int, quiz: int, answers: dict[str, str]) -> int:
