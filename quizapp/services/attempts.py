@@ -120,6 +120,19 @@ def attempts_used(session: Session, quiz: QuizRecord, taker: Taker) -> AttemptsU
     return AttemptsUsed(session.scalar(query) or 0, since)
 
 
+def answers_withheld(session: Session, attempt: Attempt, taker: Taker) -> bool:
+    """Whether the review of a test keeps its right answers, explanations and sources: while
+    the learner may take it again through their class's assignment, or the next attempt
+    would be a copy of the review."""
+    settings = quiz_of(attempt.quiz)
+    if settings.attempts is None or attempt.preview or not attempt.quiz.is_active:
+        return False
+    if taker.user is None or taker.user.is_teacher:
+        return False
+    used = attempts_used(session, attempt.quiz, taker)
+    return used.since is not None and used.count < settings.attempts
+
+
 def open_attempt(session: Session, quiz: QuizRecord, taker: Taker) -> Attempt | None:
     query = select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.submitted_at.is_(None))
     if taker.user is not None:

@@ -306,20 +306,11 @@ def result(attempt_id: int):
         "quiz/result.html",
         attempt=attempt,
         settings=settings,
-        answers_withheld=_attempts_left(db_session, attempt, settings),
+        answers_withheld=service.answers_withheld(db_session, attempt, taker()),
         items=service.review(db_session, attempt),
         is_guest=attempt.user_id is None,
         keepable=service.still_adoptable(attempt, utcnow()),
     )
-
-
-def _attempts_left(db_session, attempt: Attempt, settings: Any) -> bool:
-    """Whether the learner may still take this test again: its right answers, explanations
-    and sources wait until they may not, or the next attempt would be a copy of the review."""
-    if settings.attempts is None or attempt.preview or not attempt.quiz.is_active:
-        return False
-    used = service.attempts_used(db_session, attempt.quiz, taker())
-    return used.count < settings.attempts
 
 
 def _remaining_seconds(attempt: Attempt, now) -> int | None:

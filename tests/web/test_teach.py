@@ -686,6 +686,11 @@ def test_a_tests_review_keeps_its_answers_while_attempts_are_left(app, make_brow
     # The teacher's review of it is whole.
     teacher_review = teacher.get(f"/teach/classes/{class_id}/attempts/{first}")
     assert "Correct answer:" in teacher_review.get_data(as_text=True)
+    # Removed from the class, the student can no longer take it: the review is whole.
+    teacher.post(f"/classes/{class_id}/students/{student_id}/remove", {"confirmed": "yes"})
+    assert "Correct answer:" in student.get(f"/attempt/{first}/result").get_data(as_text=True)
+    assert teacher.post(f"/classes/{class_id}/students/{student_id}/restore").status_code == 302
+    assert "Correct answer:" not in student.get(f"/attempt/{first}/result").get_data(as_text=True)
 
     take(app, student_id, quiz, {}, soon(20))  # the last attempt
     review = student.get(f"/attempt/{first}/result").get_data(as_text=True)
