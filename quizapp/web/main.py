@@ -19,7 +19,9 @@ def home():
     user = current_user if current_user.is_authenticated else None
     my_classes = []
     my_assignments = []
+    decks: set[int] = set()
     if user is not None:
+        decks = {deck.id for deck in cards.all_decks(session, user)}
         my_classes = (
             classes.teaching(session, user) if user.is_teacher else classes.enrolled(session, user)
         )
@@ -31,6 +33,7 @@ def home():
         banks=catalog.catalog(session, user),
         my_classes=my_classes,
         assignments=my_assignments,
+        decks=decks,
     )
 
 

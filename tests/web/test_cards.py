@@ -1110,6 +1110,7 @@ def test_a_bank_with_a_test_makes_no_flashcards_of_its_questions(app, make_brows
     with session_scope(app) as session:
         bank_id = session.scalar(select(BankRecord.id).where(BankRecord.slug == "tiny-bank"))
     assert "Tiny test bank" not in student.get("/cards/").get_data(as_text=True)
+    assert f'href="/cards/{bank_id}"' not in student.get("/").get_data(as_text=True)
     for page in (f"/cards/{bank_id}", f"/cards/{bank_id}/review", f"/cards/{bank_id}/cram"):
         refused = student.get(page)
         assert refused.status_code == 404, page
@@ -1123,4 +1124,5 @@ def test_a_bank_with_a_test_makes_no_flashcards_of_its_questions(app, make_brows
     # Without the limit, the questions are flashcards again.
     assert upload(teacher, TINY_BANK).status_code == 302
     assert "Tiny test bank" in student.get("/cards/").get_data(as_text=True)
+    assert f'href="/cards/{bank_id}"' in student.get("/").get_data(as_text=True)
     assert student.get(f"/cards/{bank_id}/review").status_code == 200
