@@ -238,6 +238,8 @@ def show(class_id: int):
     if change_id is None:
         return _render_show(classroom)
     assignment = assignments.assignment_of(db.session(), classroom, change_id)
+    if not assignment.quiz.is_active:  # withdrawn: no longer among the quizzes to assign
+        return _render_show(classroom)
     form = AssignForm(
         formdata=None,
         data={

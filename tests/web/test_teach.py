@@ -1165,6 +1165,14 @@ def test_a_quiz_dropped_from_its_bank_is_withdrawn_not_missing(app, make_browser
     headers = re.findall(r'<th scope="col">.*?</th>', html.split("</thead>")[0], re.S)
     withdrawn = [header for header in headers if "withdrawn</span>" in header]
     assert len(withdrawn) == 1 and "Harbour quiz (last)" in withdrawn[0]
+    # Its dates cannot be changed: it is no longer among the quizzes to assign, and saving
+    # the form used to assign the first of them instead.
+    dropped_assignment = assignment_id(app, class_id, dropped)
+    class_page = teacher.get(f"/classes/{class_id}").get_data(as_text=True)
+    assert f"change={dropped_assignment}" not in class_page
+    assert f"change={assignment_id(app, class_id, kept)}" in class_page
+    asked = teacher.get(f"/classes/{class_id}?change={dropped_assignment}").get_data(as_text=True)
+    assert "Change the dates of" not in asked and ">Assign</button>" in asked
     # The students see it so too, rather than losing it from their list while it counts.
     for username, state in (("did", "done"), ("didnt", "withdrawn")):
         student = make_browser()
