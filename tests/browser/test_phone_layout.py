@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from quizapp.db import session_scope
 from quizapp.models import Assignment, Classroom, QuizRecord, User
-from tests.browser.conftest import axe_violations, login, screenshot
+from tests.browser.conftest import axe_violations, login, screenshot, signup
 from tests.browser.test_leaderboard_screen import classroom, submit  # noqa: F401
 from tests.web.helpers import LIBRARY_BANK, quiz_id
 from tests.web.test_teach import ARTICLE, BROKEN_BANK
@@ -140,3 +140,14 @@ def test_a_quiz_link_focused_in_the_gradebook_is_not_under_the_names(
     first_quiz.focus()  # as Shift+Tab back from the last column does
     names = page.locator("table.gradebook thead th").first.bounding_box()
     assert first_quiz.bounding_box()["x"] >= names["x"] + names["width"]
+
+
+def test_a_long_display_name_in_the_header_fits_a_phone(live_server: str, new_page):
+    """Its hidden "your account" text sat past the cut name, making every page scroll."""
+    page = new_page(**PHONE)
+    signup(page, live_server, "longname")
+    page.goto(f"{live_server}/account")
+    page.locator("#display_name").fill("Alexandrina Wilhelmina Montgomery-Featherstonehaugh")
+    page.get_by_role("button", name="Save the name").click()
+    page.goto(f"{live_server}/")
+    assert_fits(page, "long-display-name")
