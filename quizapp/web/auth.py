@@ -23,7 +23,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp
 
 from quizapp import db
 from quizapp.core.codes import same_code
@@ -31,7 +31,7 @@ from quizapp.models import User, utcnow
 from quizapp.services import accounts, attempts, cards
 from quizapp.services.errors import Conflict
 from quizapp.web import failed, limiter, wait_before_retry
-from quizapp.web.forms import ActionForm
+from quizapp.web.forms import ActionForm, stripped
 
 bp = Blueprint("auth", __name__)
 
@@ -44,7 +44,8 @@ TEACHER_CODE_LIMIT = "10 per minute; 30 per hour"
 def display_name_field() -> StringField:
     return StringField(
         "Display name",
-        validators=[InputRequired(), Length(min=1, max=60)],
+        validators=[DataRequired(message="Give a name to show."), Length(max=60)],
+        filters=[stripped],
         description="Up to 60 characters, shown to your class and on leaderboards.",
     )
 

@@ -27,7 +27,7 @@ from quizapp.models import Assignment, Classroom, Membership, utcnow
 from quizapp.services import accounts, assignments, classes
 from quizapp.services.errors import UserError
 from quizapp.web import failed, limiter, wait_before_retry
-from quizapp.web.forms import ActionForm
+from quizapp.web.forms import ActionForm, stripped
 from quizapp.web.teach import confirmation, require_action_form, teacher_required, user_zone
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
@@ -39,26 +39,22 @@ DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
-def _stripped(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
 CLASS_NAME = [DataRequired(message="Give the class a name."), Length(max=80)]
-"""A name of spaces is no name: the field strips it first (`_stripped`)."""
+"""A name of spaces is no name: the field strips it first (`stripped`)."""
 
 
 class ClassForm(FlaskForm):
     name = StringField(
         "Class name",
         validators=CLASS_NAME,
-        filters=[_stripped],
+        filters=[stripped],
         description="Up to 80 characters.",
     )
 
 
 class RenameForm(FlaskForm):
     name = StringField(
-        "New name", validators=CLASS_NAME, filters=[_stripped], description="Up to 80 characters."
+        "New name", validators=CLASS_NAME, filters=[stripped], description="Up to 80 characters."
     )
 
 

@@ -21,6 +21,12 @@ MOMENT_MS = NumberRange(min=0, max=MAX_MOMENT_MS)
 """For an IntegerField that carries a moment in milliseconds."""
 
 
+def stripped(value: str | None) -> str | None:
+    """A field filter: a name of spaces is no name, and the spaces around one are no part
+    of it. Pair it with DataRequired, which then refuses what was only spaces."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def _within(text: str, highest: int) -> int:
     value = int(text)
     if not 0 <= value <= highest:

@@ -81,6 +81,14 @@ def test_signup_refuses_a_taken_username_and_mismatched_passwords(browser, creat
     )
 
 
+def test_a_display_name_of_spaces_is_refused_at_sign_up(app, browser):
+    form = {"username": "spaces", "display_name": "  ", "password": PASSWORD, "confirm": PASSWORD}
+    refused = browser.post("/signup", {**form, "role": "student"})
+    assert "Give a name to show." in refused.get_data(as_text=True)
+    with session_scope(app) as session:
+        assert session.scalar(select(User).where(User.username == "spaces")) is None
+
+
 def test_a_teachers_account_needs_the_schools_teacher_code(app, make_browser):
     for code, message in [
         ("", "A teacher’s account needs this school’s teacher code"),
@@ -456,8 +464,11 @@ def test_a_user_changes_their_display_name_and_password_on_their_account_page(
 
     assert here.post("/account/name", {"display_name": " Amira K. "}).status_code == 302
     assert "Amira K." in here.get("/account").get_data(as_text=True)
-    refused = here.post("/account/name", {"display_name": ""})
-    assert refused.status_code == 422
+    for blank in ("", "   "):
+        refused = here.post("/account/name", {"display_name": blank})
+        assert refused.status_code == 422
+        assert "Give a name to show." in refused.get_data(as_text=True)
+    assert "Amira K." in here.get("/account").get_data(as_text=True)
 
     new = "a brand new password"
     change = {"current": "not my password", "password": new, "confirm": new}
