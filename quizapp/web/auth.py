@@ -311,7 +311,8 @@ def _too_many_passwords(limit: RequestLimit) -> Response:
 @limiter.limit(
     LOGIN_LIMIT,
     key_func=lambda: f"password|{current_user.id}",
-    deduct_when=failed,
+    # Only a wrong current password: a mistyped new one guesses nothing.
+    deduct_when=lambda _response: g.get("wrong_current_password", False),
     on_breach=_too_many_passwords,
 )
 def change_password():
@@ -320,6 +321,7 @@ def change_password():
         return _account_page(password_form=form, status=422)
     user = current_user._get_current_object()
     if not accounts.change_password(user, form.current.data, form.password.data):
+        g.wrong_current_password = True
         form.current.errors = ["That is not your current password."]
         return _account_page(password_form=form, status=422)
     db.session().commit()

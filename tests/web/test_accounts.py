@@ -504,6 +504,19 @@ def test_wrong_current_passwords_are_limited_per_account(browser, create_user):
     assert "Too many wrong passwords. Try again in a minute." in refused.get_data(as_text=True)
 
 
+def test_mistyped_new_passwords_do_not_count_towards_the_wrong_password_limit(browser, create_user):
+    _, username = create_user()
+    browser.login(username)
+    new = "a brand new password"
+    for _ in range(12):
+        typo = {"current": PASSWORD, "password": new, "confirm": "a brand new pasword"}
+        assert browser.post("/account/password", typo).status_code == 422
+        short = {"current": PASSWORD, "password": "short", "confirm": "short"}
+        assert browser.post("/account/password", short).status_code == 422
+    change = {"current": PASSWORD, "password": new, "confirm": new}
+    assert browser.post("/account/password", change).status_code == 302
+
+
 def test_a_teacher_gives_a_student_of_their_class_a_new_password(app, make_browser, create_user):
     teacher = make_browser()
     teacher.login(create_user("teacher")[1])
