@@ -312,7 +312,8 @@ def csv_text(book: Gradebook) -> str:
     Scores are percentages with at most two decimals; a missing assignment is 0 (as in the
     average), one not yet done is empty. The text starts with a byte order mark so that
     spreadsheets read it as UTF-8. Every text is in quotes, so that a spreadsheet that splits
-    on semicolons (as in much of Europe) does not split a name into a formula.
+    on semicolons (as in much of Europe) keeps a name with a semicolon in one cell; a text
+    that starts like a formula is neutralised (`spreadsheet_safe`).
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
