@@ -27,7 +27,7 @@ from quizapp.models import (
     User,
     utcnow,
 )
-from quizapp.services import accounts, gradebook, item_analysis
+from quizapp.services import accounts, assignments, gradebook, item_analysis
 from quizapp.services import attempts as attempt_service
 from quizapp.services.content import question_of
 from tests.conftest import PASSWORD, Browser
@@ -1286,6 +1286,13 @@ def test_an_assignment_due_before_a_student_joined_is_not_missing_for_them(
     newcomer, newcomer_id = student_browser(make_browser, create_user, "newcomer")
     join(app, newcomer, class_id)
     name = "newcomer"
+    with session_scope(app) as session:
+        listed = assignments.for_student(session, session.get(User, newcomer_id), utcnow())
+        # The work to do comes first, though the other was due earlier.
+        assert [(row.quiz.id, row.status) for row in listed] == [
+            (first, "to do"),
+            (past, "before joining"),
+        ]
     take(app, newcomer_id, first, RIGHT, soon())
 
     def statuses() -> dict[str, tuple[list[str], float | None]]:
