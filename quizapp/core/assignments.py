@@ -40,8 +40,9 @@ STATUS_RULE = (
     " so it is not counted against them; taken anyway, it is late."
 )
 AVERAGE_RULE = (
-    "The average is the mean of the assignment scores; a missing assignment counts as 0, "
-    "and one that is not yet due and not yet done is left out."
+    "The average is the mean of the assignment scores; a missing assignment counts as 0. "
+    "An assignment with no attempt that counts is left out when it is to do or upcoming, "
+    "withdrawn, after leaving or before joining."
 )
 
 

@@ -746,6 +746,10 @@ def test_status_rules():
     assert rules.average([(rules.DONE, 80.0), (rules.MISSING, None), (rules.TO_DO, None)]) == 40
     assert rules.average([(rules.DONE, 80.0), (rules.WITHDRAWN, None)]) == 80
     assert rules.average([(rules.TO_DO, None)]) is None
+    left_out = (rules.UPCOMING, rules.AFTER_LEAVING, rules.BEFORE_JOINING, rules.WITHDRAWN)
+    assert rules.average([(rules.LATE, 50.0), *((name, None) for name in left_out)]) == 50
+    # The rule's sentence names every status the average leaves out.
+    assert all(name in rules.AVERAGE_RULE for name in ("to do", *left_out))
 
 
 def test_archived_assignments_leave_students_home_and_the_gradebook(app, make_browser, create_user):
