@@ -255,6 +255,8 @@ def test_teacher_renames_archives_and_unarchives_a_class(app, make_browser, crea
     index = teacher.get("/classes/").get_data(as_text=True)
     assert "Archived classes" in index and "Year 9 Blue" in index
     assert "You have no open class: your archived classes are below." in index
+    archived = teacher.get(f"/classes/{class_id}").get_data(as_text=True)
+    assert "Add back" not in archived and "add them back here" not in archived
     # The gradebook of an archived class is kept.
     assert teacher.get(f"/teach/classes/{class_id}/gradebook").status_code == 200
     empty = new_class(teacher, "Nobody came")
