@@ -86,9 +86,7 @@ def assign_quiz(
         raise Forbidden("That quiz is in another teacher's bank.")
     _check_dates(opens_at, due_at)
     locks.hold(session, classroom)  # a double click on Assign: the second finds the first's
-    assignment = session.scalar(
-        select(Assignment).where(Assignment.class_id == classroom.id, Assignment.quiz_id == quiz.id)
-    )
+    assignment = assignment_of_quiz(session, classroom, quiz.id)
     assigned_at = assignment.created_at if assignment is not None else now
     if opens_at is None and due_at is not None and due_at <= assigned_at:
         # Attempts would count from now, after the due date: everyone would be missing.
@@ -105,6 +103,13 @@ def assign_quiz(
     assignment.archived_at = None
     session.flush()
     return assignment, created
+
+
+def assignment_of_quiz(session: Session, classroom: Classroom, quiz_id: int) -> Assignment | None:
+    """The class's assignment of the quiz, archived or not (a class assigns a quiz once)."""
+    return session.scalar(
+        select(Assignment).where(Assignment.class_id == classroom.id, Assignment.quiz_id == quiz_id)
+    )
 
 
 def assignment_of(session: Session, classroom: Classroom, assignment_id: int) -> Assignment:

@@ -384,7 +384,7 @@ def assign(class_id: int):
     classroom = _own_class(class_id)
     form = _assign_form()
     if not form.validate_on_submit():
-        return _render_show(classroom, assign_form=form, status=422)
+        return _refused_assignment(classroom, form)
     session = db.session()
     try:
         assignment, created = assignments.assign_quiz(
@@ -401,11 +401,22 @@ def assign(class_id: int):
             raise
         session.rollback()
         form.due_at.errors.append(error.message)
-        return _render_show(classroom, assign_form=form, status=422)
+        return _refused_assignment(classroom, form)
     session.commit()
     verb = "assigned to the class" if created else "updated"
     flash(f"“{assignment.quiz.title}” {verb}.", "success")
     return _back(classroom, "assignments")
+
+
+def _refused_assignment(classroom: Classroom, form: AssignForm):
+    """The class page with the form's errors; still changing the dates of the quiz's
+    assignment when it has one."""
+    changing = None
+    if isinstance(form.quiz.data, int):
+        found = assignments.assignment_of_quiz(db.session(), classroom, form.quiz.data)
+        if found is not None and found.archived_at is None:
+            changing = found
+    return _render_show(classroom, assign_form=form, status=422, changing=changing)
 
 
 @bp.route("/<int:class_id>/assignments/<int:assignment_id>/archive", methods=["POST"])

@@ -516,6 +516,11 @@ def test_change_dates_fills_the_form_with_the_assignments_quiz_and_dates(
     assert f'<option selected value="{quiz}">' in form
     assert 'value="2030-06-01T09:00"' in form and 'value="2030-06-08T18:30"' in form
     assert "Save the dates" in form
+    # A date refused keeps the page about changing that assignment.
+    refused = assign(teacher, class_id, quiz, "2030-06-01T09:00", "20300-06-08T18:30")
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "Change the dates of “Key facts”" in page and "Save the dates" in page
     other_class = new_class(teacher, "Other class")
     assign(teacher, other_class, quiz)
     other = assignment_id(app, other_class, quiz)
