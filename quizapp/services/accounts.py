@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from functools import cache
 
@@ -84,6 +85,14 @@ def reset_password(user: User) -> str:
     password = "-".join(readable_code(4) for _ in range(3))
     _set_password(user, password)
     return password
+
+
+def password_stamp(user: User) -> str:
+    """A short mark of the user's current password that changes with it: a form that
+    replaces the password carries it, so that the same form sent twice (a reload, a double
+    click) does not replace it again. Derived from the salted hash, it tells nothing of the
+    password."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def _set_password(user: User, password: str) -> None:

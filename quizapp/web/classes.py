@@ -28,7 +28,13 @@ from quizapp.services import accounts, assignments, classes
 from quizapp.services.errors import UserError
 from quizapp.web import failed, limiter, wait_before_retry
 from quizapp.web.forms import ActionForm, stripped
-from quizapp.web.teach import confirmation, require_action_form, teacher_required, user_zone
+from quizapp.web.teach import (
+    confirm_page,
+    confirmation,
+    require_action_form,
+    teacher_required,
+    user_zone,
+)
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
 
@@ -204,11 +210,13 @@ def _render_show(
     session = db.session()
     if rename_form is None:
         rename_form = RenameForm(formdata=None, data={"name": classroom.name})
+    roster = classes.roster_with_activity(session, classroom)
     return (
         render_template(
             "classes/show.html",
             classroom=classroom,
-            roster=classes.roster_with_activity(session, classroom),
+            roster=roster,
+            stamps={entry.student.id: accounts.password_stamp(entry.student) for entry in roster},
             assignments=assignments.class_assignments(session, classroom),
             rename_form=rename_form,
             assign_form=_assign_form(assign_form),
@@ -349,12 +357,26 @@ def reset_password(class_id: int, student_id: int):
     if membership.removed_at is not None:
         abort(409, "This student was removed from the class: add them back first.")
     student = membership.student
+    stamp = {"stamp": accounts.password_stamp(student)}
+    back = url_for("classes.show", class_id=classroom.id, _anchor="roster")
+    if request.form.get("stamp") != stamp["stamp"]:
+        return confirm_page(
+            f"{student.display_name}'s password has changed since you opened the page",
+            f"The new password you made is the one that works (reloading the page that"
+            f" showed it does not make another), or {student.display_name} changed theirs."
+            " Make another new password only if the one you have is lost.",
+            "Make another new password",
+            back,
+            fields=stamp,
+            status=409,
+        )
     page = confirmation(
         f"Give {student.display_name} a new password?",
         f"{student.display_name}'s password is replaced by a new one, shown to you once, and"
         " they are logged out on every device. They can change it under their account.",
         "Make a new password",
-        url_for("classes.show", class_id=classroom.id, _anchor="roster"),
+        back,
+        fields=stamp,
     )
     if page is not None:
         return page

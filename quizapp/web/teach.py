@@ -83,14 +83,35 @@ def local_time(value: dt.datetime | None) -> str:
     return value.astimezone(user_zone()).strftime("%a %d %b %Y, %H:%M %Z")
 
 
-def confirmation(title: str, message: str, button: str, cancel_url: str) -> tuple[str, int] | None:
+def confirmation(
+    title: str,
+    message: str,
+    button: str,
+    cancel_url: str,
+    *,
+    fields: dict[str, str] | None = None,
+) -> tuple[str, int] | None:
     """None when the teacher confirmed a destructive action; else the page that asks.
 
     Pages that offer the action confirm it in the browser (teach.js adds `confirmed`);
-    without JavaScript, the action's first post shows this page instead.
+    without JavaScript, the action's first post shows this page instead. `fields` are
+    hidden fields the confirmed post sends again.
     """
     if request.form.get("confirmed") == "yes":
         return None
+    return confirm_page(title, message, button, cancel_url, fields=fields)
+
+
+def confirm_page(
+    title: str,
+    message: str,
+    button: str,
+    cancel_url: str,
+    *,
+    fields: dict[str, str] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """The page that asks the teacher to confirm the action posted to this address."""
     return (
         render_template(
             "teach/confirm.html",
@@ -99,9 +120,10 @@ def confirmation(title: str, message: str, button: str, cancel_url: str) -> tupl
             button=button,
             action=request.path,
             cancel_url=cancel_url,
+            fields=fields or {},
             form=ActionForm(),
         ),
-        200,
+        status,
     )
 
 

@@ -532,10 +532,12 @@ def test_a_teacher_gives_a_student_of_their_class_a_new_password(app, make_brows
     roster = teacher.get(class_url).get_data(as_text=True)
     reset = f"{class_url}/students/{student_id}/password"
     assert f'action="{reset}"' in roster
+    stamp = {"stamp": re.search(r'name="stamp" value="(\w+)"', roster).group(1)}
 
-    asked = teacher.post(reset)
+    asked = teacher.post(reset, stamp)
     assert asked.status_code == 200 and "Make a new password" in asked.get_data(as_text=True)
-    shown = teacher.post(reset, {"confirmed": "yes"})
+    assert f'name="stamp" value="{stamp["stamp"]}"' in asked.get_data(as_text=True)
+    shown = teacher.post(reset, {"confirmed": "yes", **stamp})
     assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
     password = re.search(
         r'<p class="join-code-big"><code>([\w-]+)</code>', shown.get_data(as_text=True)
@@ -547,6 +549,18 @@ def test_a_teacher_gives_a_student_of_their_class_a_new_password(app, make_brows
         == 200
     )
     make_browser().login(username, password)
+
+    # The same post again (a reload, a double click) makes no other password.
+    again = teacher.post(reset, {"confirmed": "yes", **stamp})
+    assert again.status_code == 409 and password not in again.get_data(as_text=True)
+    assert "password has changed since you opened the page" in again.get_data(as_text=True)
+    assert teacher.post(reset, {"confirmed": "yes"}).status_code == 409  # no stamp: the same
+    make_browser().login(username, password)
+    # Its page offers to make another on purpose.
+    fresh = {"stamp": re.search(r'name="stamp" value="(\w+)"', again.get_data(as_text=True))[1]}
+    assert fresh != stamp
+    another = teacher.post(reset, {"confirmed": "yes", **fresh})
+    assert another.status_code == 200 and "New password for" in another.get_data(as_text=True)
 
     # Not for another teacher, nor for a student removed from the class.
     other = make_browser()

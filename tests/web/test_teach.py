@@ -1721,6 +1721,10 @@ def call(browser, method: str, url: str, endpoint: str = "", values: dict | None
     data = {"confirmed": "yes", **FORM_DATA.get(endpoint, {})}
     if endpoint == "classes.assign" and values:
         data["quiz"] = str(values["quiz_id"])
+    if endpoint == "classes.reset_password" and values:  # the stamp its class page gives
+        page = browser.get(f"/classes/{values['class_id']}").get_data(as_text=True)
+        if stamp := re.search(r'name="stamp" value="(\w+)"', page):
+            data["stamp"] = stamp[1]
     return browser.post(url, data)
 
 
