@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
@@ -226,6 +227,11 @@ def format_time_limit(minutes: float, short: bool = False) -> str:
         return f"{whole} min {seconds} s" if seconds else f"{whole} min"
     text = f"{whole} minute{'s' if whole != 1 else ''}"
     return f"{text} {seconds} second{'s' if seconds != 1 else ''}" if seconds else text
+
+
+def format_moment(value: dt.datetime, zone: dt.tzinfo) -> str:
+    """A moment in a time zone, as "Sat 14 Jun 2025, 09:00 CEST"."""
+    return value.astimezone(zone).strftime("%a %d %b %Y, %H:%M %Z")
 
 
 def format_duration(seconds: float | None) -> str:

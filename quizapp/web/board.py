@@ -8,7 +8,6 @@ token, which only the teacher sees and can replace.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -41,7 +40,7 @@ from quizapp.services.leaderboards import (
     QuizChoice,
     Standing,
 )
-from quizapp.web import settle_overdue_attempts
+from quizapp.web import format_moment, settle_overdue_attempts
 from quizapp.web.forms import ActionForm
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -143,8 +142,7 @@ def _finish_text(board: Board) -> Callable[[Standing], str]:
     def finished(row: Standing) -> str:
         if row.finished_at == NO_FINISH:
             return "—"
-        moment: datetime = row.finished_at.astimezone(board.zone)
-        return f"{moment:%a %d %b %H:%M}"
+        return format_moment(row.finished_at, board.zone)
 
     return finished
 

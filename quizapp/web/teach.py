@@ -44,7 +44,7 @@ from quizapp.services import bank_uploads, gradebook, item_analysis
 from quizapp.services.classes import class_for_teacher
 from quizapp.services.content import quiz_of
 from quizapp.services.errors import Forbidden
-from quizapp.web import settle_overdue_attempts
+from quizapp.web import format_moment, settle_overdue_attempts
 from quizapp.web.forms import ActionForm
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
@@ -80,7 +80,7 @@ def local_time(value: dt.datetime | None) -> str:
     """A moment in the viewer's time zone, as "Sat 14 Jun 2025, 09:00 CEST"."""
     if value is None:
         return "—"
-    return value.astimezone(user_zone()).strftime("%a %d %b %Y, %H:%M %Z")
+    return format_moment(value, user_zone())
 
 
 def confirmation(

@@ -224,6 +224,7 @@ def test_the_page_shows_the_ranking_and_states_the_rules(app, create_user, quizz
     assert TIE_BREAK_RULE in html
     assert "best attempt at this quiz counts: the one with the highest score" in html
     assert "1 min 40 s" in html  # Ann's time
+    assert "Tue 02 Jan 2024, 09:00 UTC" in html  # Bob's finish, with its year and zone
     overall = teacher.get(f"/board/{class_id}?period=all").get_data(as_text=True)
     assert OVERALL_FORMULA in overall
     assert TIE_BREAK_RULE in overall
