@@ -123,14 +123,16 @@ def attempts_used(session: Session, quiz: QuizRecord, taker: Taker) -> AttemptsU
 def answers_withheld(session: Session, attempt: Attempt, taker: Taker) -> bool:
     """Whether the review of a test keeps its right answers, explanations and sources: while
     the learner may take it again through their class's assignment, or the next attempt
-    would be a copy of the review."""
+    would be a copy of the review. An attempt in progress (a test with immediate feedback)
+    counts as used: its feedback keeps them when another attempt would follow it."""
     settings = quiz_of(attempt.quiz)
     if settings.attempts is None or attempt.preview or not attempt.quiz.is_active:
         return False
     if taker.user is None or taker.user.is_teacher:
         return False
     used = attempts_used(session, attempt.quiz, taker)
-    return used.since is not None and used.count < settings.attempts
+    count = used.count if attempt.is_submitted else used.count + 1
+    return used.since is not None and count < settings.attempts
 
 
 def open_attempt(session: Session, quiz: QuizRecord, taker: Taker) -> Attempt | None:

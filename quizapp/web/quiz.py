@@ -198,6 +198,7 @@ def question(attempt_id: int, number: int):
             "grade": grading.grade(question, response.answer),
             "expected": grading.describe_answer(question),
             "given": grading.describe_response(question, response.answer),
+            "withheld": service.answers_withheld(db_session, attempt, taker()),
         }
     status = 422 if error else 200
     return (

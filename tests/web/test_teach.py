@@ -705,6 +705,38 @@ def test_a_tests_review_keeps_its_answers_while_attempts_are_left(app, make_brow
     assert "attempts left" not in review
 
 
+def test_a_tests_immediate_feedback_keeps_the_answer_while_attempts_would_be_left(
+    app, make_browser, create_user
+):
+    """Checking an answer in a test showed the right one, for the next attempt to copy."""
+    checked_test = (
+        "  - id: checked\n    title: Harbour test (checked)\n    questions: [day, boats]\n"
+        "    feedback: immediate\n    attempts: 2\n"
+    )
+    teacher, _ = teacher_browser(make_browser, create_user)
+    assert upload(teacher, TINY_BANK + checked_test).status_code == 302
+    class_id = new_class(teacher)
+    student, _ = student_browser(make_browser, create_user)
+    join(app, student, class_id)
+    quiz = tiny_quiz(app, "checked")
+    assign(teacher, class_id, quiz)
+
+    def check_first(attempt: int) -> str:
+        question = questions_of(app, attempt)[0]
+        student.post(f"/attempt/{attempt}/1", {**correct_form(question), "action": "check"})
+        return student.get(f"/attempt/{attempt}/1").get_data(as_text=True)
+
+    first, _ = start(student, quiz)
+    page = check_first(first)
+    assert "Correct!" in page and "attempts left after this one" in page
+    assert "Correct answer:" not in page and 'class="explanation"' not in page
+    assert student.post(f"/attempt/{first}/submit").status_code == 302
+    last, _ = start(student, quiz)
+    page = check_first(last)  # no attempt would be left: the answer is shown
+    assert "Correct answer:" in page and 'class="explanation"' in page
+    assert "attempts left" not in page
+
+
 def test_a_quiz_without_a_limit_is_practice_before_its_assignment_opens(
     app, make_browser, create_user
 ):
