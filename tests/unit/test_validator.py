@@ -28,7 +28,7 @@ from quizapp.core.bank.loader import (
 )
 from quizapp.core.bank.schema import QUESTION_TYPES
 from quizapp.core.bank.sources import Article
-from quizapp.core.bank.yamlpos import Positions, read_yaml
+from quizapp.core.bank.yamlpos import Positions, _syntax_problem, read_yaml
 
 DATA = Path(__file__).parents[1] / "data"
 BROKEN = DATA / "broken"
@@ -607,6 +607,18 @@ def test_oversized_file_is_refused_without_reading_it(tmp_path: Path) -> None:
 def test_deep_nesting_is_refused_not_a_crash(opening: str) -> None:
     loaded = load_bank_text(opening * 200_000, "deep.yaml")
     assert [p.message for p in loaded.problems] == ["the YAML is nested more than 32 levels deep"]
+
+
+def test_libyamls_own_nesting_limit_reads_as_ours() -> None:
+    """libyaml 0.2.6 (PyYAML 6.0.4) stops 1000 flow levels itself, before the events reach
+    the depth check; its message is told in the app's words."""
+    mark = yaml.Mark("deep.yaml", 1000, 0, 1000, None, None)
+    error = yaml.MarkedYAMLError(
+        "while increasing flow level", mark, "exceeded maximum nesting depth", mark
+    )
+    problem = _syntax_problem(error, "deep.yaml")
+    assert (problem.line, problem.col) == (1, 1001)
+    assert problem.message == "the YAML is nested more than 32 levels deep"
 
 
 def test_empty_file_and_second_document() -> None:

@@ -332,6 +332,14 @@ _BACKSLASH_HINT = (
     " backslash, or use single quotes"
 )
 _EXPLAINED = (
+    # libyaml 0.2.6 and later stop deep flow nesting themselves, at 1000 levels, when their
+    # scanner reads ahead of the events that `_construct` counts.
+    _Explained(
+        "",
+        "exceeded maximum nesting depth",
+        f"the YAML is nested more than {MAX_DEPTH} levels deep",
+        at_start=False,
+    ),
     _Explained(
         "quoted scalar",
         "end of stream",
