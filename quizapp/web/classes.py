@@ -267,7 +267,7 @@ def rename(class_id: int):
     classes.rename_class(session, classroom, form.name.data)
     session.commit()
     flash(f"Class “{old}” is now called “{classroom.name}”.", "success")
-    return _back(classroom)
+    return _back(classroom, "main")  # not the form's #settings-heading: the message is on top
 
 
 @bp.route("/<int:class_id>/archive", methods=["POST"])

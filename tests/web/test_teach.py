@@ -232,9 +232,10 @@ def test_teacher_renames_archives_and_unarchives_a_class(app, make_browser, crea
     class_id = new_class(teacher, "Year 9")
     join(app, student, class_id)
 
-    assert (
-        teacher.post(f"/classes/{class_id}/rename", {"name": "  Year 9 Blue "}).status_code == 302
-    )
+    renamed = teacher.post(f"/classes/{class_id}/rename", {"name": "  Year 9 Blue "})
+    assert renamed.status_code == 302
+    # Not at the form the address came from: at the top, where the message is.
+    assert renamed.headers["Location"].endswith("#main")
     with session_scope(app) as session:
         assert session.get(Classroom, class_id).name == "Year 9 Blue"
     for empty in ("", "   "):
@@ -521,6 +522,8 @@ def test_change_dates_fills_the_form_with_the_assignments_quiz_and_dates(
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
     assert "Change the dates of “Key facts”" in page and "Save the dates" in page
+    # The page opens at the form, its errors in view, with or without JavaScript.
+    assert f'action="/classes/{class_id}/assignments#assign-heading"' in page
     other_class = new_class(teacher, "Other class")
     assign(teacher, other_class, quiz)
     other = assignment_id(app, other_class, quiz)
