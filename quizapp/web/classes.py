@@ -64,10 +64,14 @@ class RenameForm(FlaskForm):
     )
 
 
+DATE_NEEDED = f"Give a real date, between the years {FIRST_YEAR} and {LAST_YEAR}."
+
+
 def plausible_year(_form: FlaskForm, field: DateTimeLocalField) -> None:
-    """A typo such as 20255 or 0202 is caught here, not stored (or overflowing in UTC)."""
+    """A typo such as 0202 is caught here, not stored (or overflowing in UTC); one such as
+    20255 is no date to the field (`invalid_value_message`), with the same words."""
     if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
-        raise ValidationError(f"Give a date between the years {FIRST_YEAR} and {LAST_YEAR}.")
+        raise ValidationError(DATE_NEEDED)
 
 
 class AssignForm(FlaskForm):
@@ -77,6 +81,7 @@ class AssignForm(FlaskForm):
         format=DATETIME_LOCAL,
         tz=user_zone,
         validators=[Optional(), plausible_year],
+        invalid_value_message=DATE_NEEDED,
         description="Attempts from this moment count; before it the quiz is practice.",
     )
     due_at = DateTimeLocalField(
@@ -84,6 +89,7 @@ class AssignForm(FlaskForm):
         format=DATETIME_LOCAL,
         tz=user_zone,
         validators=[Optional(), plausible_year],
+        invalid_value_message=DATE_NEEDED,
         description="Attempts after this moment are marked late.",
     )
 
