@@ -70,7 +70,7 @@ def test_bar_chart_shortens_long_labels_on_the_picture_only():
     label = "a-very-long-question-identifier-" * 3
     root = parse(bar_chart_svg([(label, 1.0)], 1.0, "t"))
     shown = texts(root)[0]
-    assert len(shown) == 48 and shown.endswith("…")
+    assert len(shown) == 40 and shown.endswith("…")
     assert label in root.find(f"{SVG}desc").text
 
 
@@ -79,6 +79,17 @@ def test_bar_chart_height_grows_with_rows_but_width_is_fixed():
     three = parse(bar_chart_svg([("a", 1.0)] * 3, 1.0, "t")).get("viewBox").split()
     assert one[2] == three[2] == "400"
     assert float(three[3]) > float(one[3])
+
+
+def test_every_text_is_large_enough_to_read_on_a_phone():
+    """A chart shrinks to about 290 px of its 400 units on a 360 px phone: 16 units are
+    11.5 px there. The labels were 12 and 13 units, under 10 px."""
+    for svg in (
+        bar_chart_svg([("a question", 0.5)], 1.0, "t", "{:.0%}"),
+        histogram_svg(DISTRIBUTION, "t"),
+    ):
+        sizes = {float(node.get("font-size")) for node in parse(svg).iter(f"{SVG}text")}
+        assert min(sizes) * 290 / 400 >= 11, sizes
 
 
 def test_bar_chart_needs_a_positive_maximum():
@@ -107,7 +118,7 @@ def test_histogram_is_an_accessible_image():
     root = parse(histogram_svg(DISTRIBUTION, "Score distribution"))
     assert root.get("role") == "img"
     assert root.get("width") == "100%"
-    assert root.get("viewBox") == "0 0 400 220"
+    assert root.get("viewBox") == "0 0 400 228"
     assert root.find(f"{SVG}title").text == "Score distribution"
     assert root.find(f"{SVG}desc").text.startswith("0–10%: 0; 10–20%: 1; 20–30%: 0")
 
