@@ -151,3 +151,24 @@ def test_a_long_display_name_in_the_header_fits_a_phone(live_server: str, new_pa
     page.get_by_role("button", name="Save the name").click()
     page.goto(f"{live_server}/")
     assert_fits(page, "long-display-name")
+
+
+def test_a_students_new_password_is_on_one_line_on_a_phone(
+    live_server: str,
+    classroom,  # noqa: F811
+    new_page,
+):
+    """It broke at its hyphens, easy to misread when copied by hand."""
+    page = new_page(width=320, height=640)
+    login(page, live_server, "mrs-lee")
+    page.goto(f"{live_server}/classes/{classroom}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=re.compile("^New password for")).first.click()
+    page.wait_for_url(re.compile(r"/password$"))
+    assert_fits(page, "new-password")
+    shown = page.locator(".new-password code")
+    lines = shown.evaluate(
+        "(code) => { const range = document.createRange(); range.selectNodeContents(code);"
+        " return new Set([...range.getClientRects()].map((box) => Math.round(box.top))).size; }"
+    )
+    assert re.fullmatch(r"\w{4}-\w{4}-\w{4}", shown.inner_text()) and lines == 1
