@@ -714,13 +714,22 @@ def test_a_tests_review_keeps_its_answers_while_attempts_are_left(app, make_brow
 def test_a_tests_immediate_feedback_keeps_the_answer_while_attempts_would_be_left(
     app, make_browser, create_user
 ):
-    """Checking an answer in a test showed the right one, for the next attempt to copy."""
-    checked_test = (
-        "  - id: checked\n    title: Harbour test (checked)\n    questions: [day, boats]\n"
-        "    feedback: immediate\n    attempts: 2\n"
+    """Checking an answer in a test showed the right one, for the next attempt to copy; and
+    a multiple-choice question's marks, choice by choice, told which choices are right."""
+    facts = (
+        "  - id: facts\n    type: multiple\n    prompt: Which are true?\n"
+        "    choices: [It was on Saturday, Twenty boats sailed, It rained]\n"
+        "    answer: [It was on Saturday, Twenty boats sailed]\n"
+        "    explanation: It was windy, not rainy.\n"
+        "    source: Twenty boats sailed past the lighthouse.\n"
     )
+    checked_test = (
+        "  - id: checked\n    title: Harbour test (checked)\n    questions: [facts, day]\n"
+        "    shuffle_questions: false\n    feedback: immediate\n    attempts: 2\n"
+    )
+    bank = TINY_BANK.replace("\nquizzes:\n", facts + "\nquizzes:\n") + checked_test
     teacher, _ = teacher_browser(make_browser, create_user)
-    assert upload(teacher, TINY_BANK + checked_test).status_code == 302
+    assert upload(teacher, bank).status_code == 302
     class_id = new_class(teacher)
     student, _ = student_browser(make_browser, create_user)
     join(app, student, class_id)
@@ -729,17 +738,23 @@ def test_a_tests_immediate_feedback_keeps_the_answer_while_attempts_would_be_lef
 
     def check_first(attempt: int) -> str:
         question = questions_of(app, attempt)[0]
-        student.post(f"/attempt/{attempt}/1", {**correct_form(question), "action": "check"})
+        assert question.type == "multiple"
+        one_right = {"answer": question.choice_ids()["It was on Saturday"]}
+        student.post(f"/attempt/{attempt}/1", {**one_right, "action": "check"})
         return student.get(f"/attempt/{attempt}/1").get_data(as_text=True)
 
     first, _ = start(student, quiz)
     page = check_first(first)
-    assert "Correct!" in page and "attempts left after this one" in page
+    assert "Partly right" in page and "attempts left after this one" in page
     assert "Correct answer:" not in page and 'class="explanation"' not in page
+    assert "✓" not in page and "✗" not in page and "not picked" not in page
     assert student.post(f"/attempt/{first}/submit").status_code == 302
+    review = student.get(f"/attempt/{first}/result").get_data(as_text=True)
+    assert "you have attempts left" in review and "✗" not in review and "not picked" not in review
     last, _ = start(student, quiz)
     page = check_first(last)  # no attempt would be left: the answer is shown
     assert "Correct answer:" in page and 'class="explanation"' in page
+    assert "✗ Twenty boats sailed: not picked" in page
     assert "attempts left" not in page
 
 
