@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.core.codes import readable_code
 from quizapp.models import User
+from quizapp.services import locks
 from quizapp.services.errors import Conflict
 
 ROLES = ("student", "teacher")
@@ -79,9 +80,17 @@ def change_password(user: User, current: str, new: str) -> bool:
     return True
 
 
-def reset_password(user: User) -> str:
+def reset_password(session: Session, user: User, stamp: str) -> str:
     """A new password, made up, for a teacher to hand to a student who forgot theirs: the
-    student's sessions end. Read aloud easily: XXXX-XXXX-XXXX, about 59 bits."""
+    student's sessions end. Read aloud easily: XXXX-XXXX-XXXX, about 59 bits.
+
+    `stamp` is the `password_stamp` the teacher's page was made with: if the password has
+    changed since (the same form sent twice, even at the same moment), this raises Conflict
+    rather than make another."""
+    locks.hold(session, user)
+    session.refresh(user)  # as the request that held the row before this one left it
+    if not secrets.compare_digest(stamp, password_stamp(user)):
+        raise Conflict("The password has changed since the page was opened.")
     password = "-".join(readable_code(4) for _ in range(3))
     _set_password(user, password)
     return password

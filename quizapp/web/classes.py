@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from quizapp import db
 from quizapp.models import Assignment, Classroom, Membership, utcnow
 from quizapp.services import accounts, assignments, classes
-from quizapp.services.errors import UserError
+from quizapp.services.errors import Conflict, UserError
 from quizapp.web import failed, limiter, wait_before_retry
 from quizapp.web.forms import ActionForm, stripped
 from quizapp.web.teach import (
@@ -363,30 +363,32 @@ def reset_password(class_id: int, student_id: int):
     if membership.removed_at is not None:
         abort(409, "This student was removed from the class: add them back first.")
     student = membership.student
-    stamp = {"stamp": accounts.password_stamp(student)}
     back = url_for("classes.show", class_id=classroom.id, _anchor="roster")
-    if request.form.get("stamp") != stamp["stamp"]:
-        return confirm_page(
-            f"{student.display_name}'s password has changed since you opened the page",
-            f"The new password you made is the one that works (reloading the page that"
-            f" showed it does not make another), or {student.display_name} changed theirs."
-            " Make another new password only if the one you have is lost.",
-            "Make another new password",
-            back,
-            fields=stamp,
-            status=409,
-        )
+    sent = request.form.get("stamp", "")
     page = confirmation(
         f"Give {student.display_name} a new password?",
         f"{student.display_name}'s password is replaced by a new one, shown to you once, and"
         " they are logged out on every device. They can change it under their account.",
         "Make a new password",
         back,
-        fields=stamp,
+        fields={"stamp": sent},
     )
     if page is not None:
         return page
-    password = accounts.reset_password(student)
+    try:
+        password = accounts.reset_password(session, student, sent)
+    except Conflict:
+        session.rollback()
+        return confirm_page(
+            f"{student.display_name}'s password has changed since you opened the page",
+            "If you saw the new password, it is the one that works: reloading its page does"
+            f" not make another. If you did not (a double click), or {student.display_name}"
+            " changed theirs since, make another one now.",
+            "Make another new password",
+            back,
+            fields={"stamp": accounts.password_stamp(student)},
+            status=409,
+        )
     session.commit()
     # Shown on this page only, never stored: signed-in pages are not cached (no-store).
     return render_template(

@@ -4,6 +4,7 @@ would slip in, for at most a moment; the attempt's lock must make the other wait
 
 from __future__ import annotations
 
+import re
 import threading
 
 from sqlalchemy import func, select
@@ -19,7 +20,9 @@ from quizapp.models import (
     Membership,
     Response,
     ReviewLogRecord,
+    User,
 )
+from quizapp.services import accounts
 from quizapp.services import attempts as service
 from quizapp.services.cards import states as card_states
 from tests.conftest import Browser, csrf_token
@@ -33,7 +36,7 @@ from tests.web.helpers import (
     wrong_form,
 )
 from tests.web.test_cards import bank_id
-from tests.web.test_teach import join_code, new_class
+from tests.web.test_teach import add_student, join_code, new_class
 
 MOMENT = 0.5
 """How long a held request waits for the other one: long enough for it to slip in."""
@@ -256,6 +259,38 @@ def test_assigning_twice_at_the_same_moment_assigns_once(
     with session_scope(app) as session:
         assigned = session.scalars(select(Assignment).where(Assignment.class_id == class_id))
         assert [assignment.quiz_id for assignment in assigned] == [quiz]
+
+
+def test_a_double_click_on_make_a_new_password_makes_one(
+    app, make_browser, create_user, monkeypatch
+):
+    """Both requests found the stamp of the old password, then both made a new one: the
+    teacher could be shown the one that no longer works."""
+    teacher = make_browser()
+    teacher.login(create_user("teacher")[1])
+    class_id = new_class(teacher)
+    student_id = add_student(app, class_id, "forgetful", "Forgetful")
+    with session_scope(app) as session:
+        stamp = accounts.password_stamp(session.get(User, student_id))
+    form = {"confirmed": "yes", "stamp": stamp, "csrf_token": csrf_token(teacher.client)}
+    barrier = threading.Barrier(2, timeout=MOMENT)
+    make = accounts.readable_code
+
+    def held(length: int) -> str:  # each request has compared the stamp by now
+        meet(barrier)
+        return make(length)
+
+    monkeypatch.setattr(accounts, "readable_code", held)
+    tab = second_tab(app, teacher)
+    url = f"/classes/{class_id}/students/{student_id}/password"
+    thread, out = in_background(lambda: tab.client.post(url, data=form))
+    first = teacher.client.post(url, data=form)
+    thread.join()
+
+    made = [r for r in (first, out["response"]) if r.status_code == 200]
+    assert sorted(r.status_code for r in (first, out["response"])) == [200, 409]
+    shown = re.search(r"<code>([\w-]+)</code>", made[0].get_data(as_text=True))[1]
+    make_browser().login("forgetful", shown)
 
 
 def test_creating_a_class_twice_makes_one_class(app, make_browser, create_user):
