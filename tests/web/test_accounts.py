@@ -539,9 +539,7 @@ def test_a_teacher_gives_a_student_of_their_class_a_new_password(app, make_brows
     assert f'name="stamp" value="{stamp["stamp"]}"' in asked.get_data(as_text=True)
     shown = teacher.post(reset, {"confirmed": "yes", **stamp})
     assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
-    password = re.search(
-        r"<code>([\w-]{14})</code>", shown.get_data(as_text=True)
-    ).group(1)
+    password = re.search(r"<code>([\w-]{14})</code>", shown.get_data(as_text=True)).group(1)
     assert len(password) == 14
     assert "Log out" not in student.get("/").get_data(as_text=True)  # logged out everywhere
     assert (

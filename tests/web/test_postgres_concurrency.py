@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.test_concurrency import (  # noqa: F401  (collected again here, on PostgreSQL)
+    test_a_double_click_on_make_a_new_password_makes_one,
     test_an_answer_saved_while_the_attempt_is_submitted_is_scored_or_refused,
     test_an_autosave_and_next_at_the_same_moment_save_one_answer,
     test_assigning_twice_at_the_same_moment_assigns_once,
