@@ -247,8 +247,8 @@ def show(class_id: int):
     change_id = request.args.get("change", type=int)
     if change_id is None:
         return _render_show(classroom)
-    assignment = assignments.assignment_of(db.session(), classroom, change_id)
-    if not assignment.quiz.is_active:  # withdrawn: no longer among the quizzes to assign
+    assignment = _changing(assignments.assignment_of(db.session(), classroom, change_id))
+    if assignment is None:
         return _render_show(classroom)
     form = AssignForm(
         formdata=None,
@@ -438,14 +438,21 @@ def assign(class_id: int):
     return _back(classroom, "assignments")
 
 
+def _changing(assignment: Assignment | None) -> Assignment | None:
+    """The assignment whose dates the assign form may change: a current one, of a quiz still
+    among those to assign (a withdrawn quiz is not, and saving would assign another)."""
+    if assignment is None or assignment.archived_at is not None or not assignment.quiz.is_active:
+        return None
+    return assignment
+
+
 def _refused_assignment(classroom: Classroom, form: AssignForm):
     """The class page with the form's errors; still changing the dates of the quiz's
     assignment when it has one."""
     changing = None
     if isinstance(form.quiz.data, int):
         found = assignments.assignment_of_quiz(db.session(), classroom, form.quiz.data)
-        if found is not None and found.archived_at is None:
-            changing = found
+        changing = _changing(found)
     return _render_show(classroom, assign_form=form, status=422, changing=changing)
 
 

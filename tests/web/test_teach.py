@@ -522,6 +522,9 @@ def test_change_dates_fills_the_form_with_the_assignments_quiz_and_dates(
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
     assert "Change the dates of “Key facts”" in page and "Save the dates" in page
+    backwards = assign(teacher, class_id, quiz, "2030-06-08T09:00", "2030-06-01T09:00")
+    assert backwards.status_code == 422
+    assert "Change the dates of “Key facts”" in backwards.get_data(as_text=True)
     # The page opens at the form, its errors in view, with or without JavaScript.
     assert f'action="/classes/{class_id}/assignments#assign-heading"' in page
     other_class = new_class(teacher, "Other class")
@@ -1237,6 +1240,9 @@ def test_a_quiz_dropped_from_its_bank_is_withdrawn_not_missing(app, make_browser
     assert f"change={assignment_id(app, class_id, kept)}" in class_page
     asked = teacher.get(f"/classes/{class_id}?change={dropped_assignment}").get_data(as_text=True)
     assert "Change the dates of" not in asked and ">Assign</button>" in asked
+    refused = assign(teacher, class_id, dropped, "2030-06-01T09:00")  # a form from before
+    assert refused.status_code == 422
+    assert "Change the dates of" not in refused.get_data(as_text=True)
     # The students see it so too, rather than losing it from their list while it counts.
     for username, state in (("did", "done"), ("didnt", "withdrawn")):
         student = make_browser()
