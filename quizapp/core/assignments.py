@@ -21,6 +21,8 @@ LATE = "late"
 WITHDRAWN = "withdrawn"
 AFTER_LEAVING = "after leaving"
 BEFORE_JOINING = "before joining"
+NOTHING_TO_DO = (DONE, LATE, BEFORE_JOINING, WITHDRAWN)
+"""Statuses that ask nothing more of the student: listed after the work still to do."""
 
 COUNTING_RULE = (
     "An assignment counts the attempts submitted from the moment it opens: its open date, "

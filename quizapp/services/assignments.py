@@ -146,10 +146,6 @@ class StudentAssignment:
     counts them: from the earliest opening of the quiz in any of the student's classes."""
 
 
-NOTHING_TO_DO = (rules.DONE, rules.LATE, rules.BEFORE_JOINING, rules.WITHDRAWN)
-"""Statuses listed after the work still to do on a student's home page."""
-
-
 def for_student(session: Session, student: User, now: dt.datetime) -> list[StudentAssignment]:
     """The current assignments of the student's current classes, with status, in two queries."""
     rows = session.execute(
@@ -215,7 +211,7 @@ def for_student(session: Session, student: User, now: dt.datetime) -> list[Stude
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     entries.sort(
         key=lambda e: (
-            e.status in NOTHING_TO_DO,
+            e.status in rules.NOTHING_TO_DO,
             e.assignment.due_at or far,
             e.classroom.name,
             e.quiz.title,

@@ -243,6 +243,9 @@ def test_teacher_renames_archives_and_unarchives_a_class(app, make_browser, crea
         assert rejected.status_code == 422
         assert "Give the class a name." in rejected.get_data(as_text=True)
 
+    gone = add_student(app, class_id, "gone", "Gone")
+    teacher.post(f"/classes/{class_id}/students/{gone}/remove", {"confirmed": "yes"})
+    assert "Add back" in teacher.get(f"/classes/{class_id}").get_data(as_text=True)
     assert teacher.post(f"/classes/{class_id}/archive").status_code == 302
     with session_scope(app) as session:
         classroom = session.get(Classroom, class_id)
