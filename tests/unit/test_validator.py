@@ -239,6 +239,8 @@ def test_an_article_not_found_says_how_to_provide_it_where_the_caller_asks() -> 
             "time_limit_minutes: 1.0e-300",
             "'time_limit_minutes' must be at least 1, got 1e-300 (quiz 'timed')",
         ),
+        # Past a 32-bit integer, PostgreSQL could not read it back: every home page failed.
+        ("attempts: 2", "attempts: 3000000000", "'attempts' must be at most 100"),
     ],
 )
 def test_values_are_taken_as_written_not_converted(old: str, new: str, problem: str) -> None:

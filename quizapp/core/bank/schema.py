@@ -314,7 +314,7 @@ class Quiz(Strict):
         default=None, ge=1, le=600, description="Minutes for one attempt; default no limit."
     )
     attempts: int | None = Field(
-        default=None, ge=1, description="Attempts allowed; default no limit."
+        default=None, ge=1, le=100, description="Attempts allowed (1 to 100); default no limit."
     )
     grading: Literal["best", "last", "average"] = "best"
     feedback: Literal["immediate", "end"] = "end"
