@@ -270,6 +270,29 @@ def test_the_source_names_its_article_and_a_web_address(old: str, new: str, prob
     assert [text.split(": ", 1)[1] for text in problems] == [problem]
 
 
+def test_a_nul_character_in_a_text_or_the_article_is_a_problem_at_its_place() -> None:
+    """Written "\\0" in double quotes, or in an uploaded article, it reached the database,
+    which PostgreSQL refuses: a 500 instead of a message."""
+    text, problems = _edited("title: ", 'title: "Riverside\\0" #')
+    assert problems == [
+        f"{_line(text, 'Riverside')}:8: a text holds the NUL character (\\0): delete it"
+    ]
+    article = (VALID / "sources" / "library.txt").read_text(encoding="utf-8")
+    broken = article.replace("\n", "\n\x00", 1)
+    loaded = load_bank_text(_valid_text(), "bank.yaml", VALID, source_text_override=broken)
+    assert [problem.message for problem in loaded.problems] == [
+        "the article holds a NUL character (line 2, column 1): delete it"
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "sources").mkdir()
+        (Path(folder) / "sources" / "library.txt").write_text(broken, encoding="utf-8")
+        on_disk = load_bank_text(_valid_text(), "bank.yaml", Path(folder))
+    assert [problem.message for problem in on_disk.problems] == [
+        "source text file 'sources/library.txt': the article holds a NUL character"
+        " (line 2, column 1): delete it"
+    ]
+
+
 def test_a_cards_source_is_checked_against_the_article_like_a_questions() -> None:
     card = "    back: Marta Lindqvist\n"
     quoted = card + "    source: The repairs cost 3.4 million euros\n"
@@ -723,9 +746,11 @@ def test_scalars_resolve_as_safe_load_does_but_for_leading_zeros_and_times() -> 
     assert data["day"] == dt.date(2025, 3, 5)
 
 
+# As st.text() draws, but for NUL, which is a problem of its own.
+texts = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"))
 plain_data = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text() | st.dates(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | texts | st.dates(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4),
     max_leaves=20,
 )
 

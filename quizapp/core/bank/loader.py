@@ -23,7 +23,7 @@ from quizapp.core.bank.files import Unreadable, check_size, decode_utf8, read_by
 from quizapp.core.bank.messages import describe_errors
 from quizapp.core.bank.problems import Issue, Problem, line_col, shown
 from quizapp.core.bank.schema import Bank
-from quizapp.core.bank.sources import Article, ArticleNotFound, read_article
+from quizapp.core.bank.sources import Article, ArticleNotFound, article_text, read_article
 from quizapp.core.bank.yamlpos import Positions, read_yaml
 
 __all__ = [
@@ -172,7 +172,10 @@ def _article(
     if not isinstance(written, str) or not written.strip():
         return None, "", None
     if override is not None:
-        return Article(override.removeprefix("\ufeff")), written, None
+        try:
+            return Article(article_text(override.removeprefix("\ufeff"))), written, None
+        except Unreadable as error:
+            return None, written, Issue(("source", "text"), error.message)
     if base_dir is None:
         return None, "", None
     try:

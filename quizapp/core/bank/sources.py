@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 
 from quizapp.core.bank.files import Unreadable, decode_utf8, read_bytes
+from quizapp.core.bank.problems import line_col
 
 MAX_SOURCE_BYTES = 10 * 1024 * 1024
 
@@ -122,6 +123,16 @@ class Article:
         return [self.sentences[number] for number in best]
 
 
+def article_text(text: str) -> str:
+    """The article's text; raises Unreadable if it holds a NUL character, which no
+    article has on purpose and PostgreSQL cannot store."""
+    at = text.find("\x00")
+    if at < 0:
+        return text
+    line, col = line_col(text, at)
+    raise Unreadable(f"the article holds a NUL character (line {line}, column {col}): delete it")
+
+
 def read_article(written: str, base_dir: Path) -> Article:
     """The article at `written` (as the bank says it), inside `base_dir`; raises Unreadable."""
     relative = Path(written)
@@ -139,7 +150,7 @@ def read_article(written: str, base_dir: Path) -> Article:
         )
     try:
         raw = read_bytes(target, MAX_SOURCE_BYTES)
-        return Article(decode_utf8(raw))
+        return Article(article_text(decode_utf8(raw)))
     except Unreadable as error:
         if error.message == "no such file":
             raise ArticleNotFound(f"source text file {written!r} not found") from None

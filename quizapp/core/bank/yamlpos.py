@@ -236,6 +236,8 @@ def _construct(parser: Any, report: Any) -> tuple[Any, list, list]:
                     value = _scalar(event)
                 except ValueError as error:
                     report(event.start_mark, str(error))
+            elif "\x00" in value:  # written "\0" in double quotes: no text stores it
+                report(event.start_mark, "a text holds the NUL character (\\0): delete it")
             if event.anchor is not None:
                 anchors.append(event.start_mark)
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
