@@ -135,6 +135,18 @@ def answers_withheld(session: Session, attempt: Attempt, taker: Taker) -> bool:
     return used.since is not None and count < settings.attempts
 
 
+def withheld_quizzes(session: Session, user: User, attempts: list[Attempt]) -> set[int]:
+    """Of the quizzes of these submitted attempts, the tests whose answers
+    `answers_withheld` keeps from the user now: their responses tell nothing either."""
+    latest: dict[int, Attempt] = {}
+    for attempt in attempts:
+        latest.setdefault(attempt.quiz_id, attempt)
+    taker = Taker(user=user)
+    return {
+        quiz_id for quiz_id, attempt in latest.items() if answers_withheld(session, attempt, taker)
+    }
+
+
 def open_attempt(session: Session, quiz: QuizRecord, taker: Taker) -> Attempt | None:
     query = select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.submitted_at.is_(None))
     if taker.user is not None:

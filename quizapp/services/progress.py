@@ -73,13 +73,18 @@ def _graded_responses(session: Session, user: User):
 
 
 def mastery_and_misses(
-    session: Session, user: User, limit: int = 10
+    session: Session, user: User, withheld: set[int], limit: int = 10
 ) -> tuple[list[TagMastery], list[MissedQuestion]]:
-    """Mastery per tag is the share of points earned on questions with that tag."""
+    """Mastery per tag is the share of points earned on questions with that tag.
+
+    Responses to the `withheld` quizzes (tests whose answers are kept back for now, see
+    `attempts.withheld_quizzes`) are left out: a missed true/false would tell its answer."""
     earned: dict[str, float] = defaultdict(float)
     possible: dict[str, float] = defaultdict(float)
     misses: dict[tuple[int, str], list] = {}
     for response, version, attempt in _graded_responses(session, user):
+        if attempt.quiz_id in withheld:
+            continue
         question = question_of(version)
         for tag in question.tags:
             earned[tag] += response.points

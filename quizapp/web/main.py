@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from quizapp import db
 from quizapp.models import utcnow
 from quizapp.services import assignments, cards, catalog, classes, progress
+from quizapp.services import attempts as attempt_service
 from quizapp.web import settle_overdue_attempts
 
 bp = Blueprint("main", __name__)
@@ -43,7 +44,9 @@ def my_progress():
     session = db.session()
     settle_overdue_attempts(user_id=current_user.id)
     attempts = progress.attempts_of(session, current_user)
-    mastery, missed = progress.mastery_and_misses(session, current_user)
+    learner = current_user._get_current_object()
+    withheld = attempt_service.withheld_quizzes(session, learner, attempts)
+    mastery, missed = progress.mastery_and_misses(session, current_user, withheld)
     return render_template(
         "main/progress.html",
         attempts=attempts,

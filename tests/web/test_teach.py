@@ -700,7 +700,7 @@ def test_a_tests_review_keeps_its_answers_while_attempts_are_left(app, make_brow
     assign(teacher, class_id, quiz)
     first = take(app, student_id, quiz, {}, soon(10))
     review = student.get(f"/attempt/{first}/result").get_data(as_text=True)
-    assert "you have attempts left: the right answers" in review
+    assert "you have attempts left: which answers are right" in review
     assert "Correct answer:" not in review and 'class="explanation"' not in review
     # The teacher's review of it is whole.
     teacher_review = teacher.get(f"/teach/classes/{class_id}/attempts/{first}")
@@ -751,17 +751,24 @@ def test_a_tests_immediate_feedback_keeps_the_answer_while_attempts_would_be_lef
 
     first, _ = start(student, quiz)
     page = check_first(first)
-    assert "Partly right" in page and "attempts left after this one" in page
-    assert "Correct answer:" not in page and 'class="explanation"' not in page
+    assert "Answer saved" in page and "attempts left after this one" in page
+    assert "Partly right" not in page and "Correct answer:" not in page
+    assert 'class="explanation"' not in page
     assert "✓" not in page and "✗" not in page and "not picked" not in page
     assert student.post(f"/attempt/{first}/submit").status_code == 302
     review = student.get(f"/attempt/{first}/result").get_data(as_text=True)
     assert "you have attempts left" in review and "✗" not in review and "not picked" not in review
+    # Not even whether each answer is right, here or on the progress page.
+    assert "partly right" not in review and 'class="verdict">answered<' in review
+    progress = text_of(student.get("/progress").get_data(as_text=True))
+    assert "Which are true?" not in progress
     last, _ = start(student, quiz)
     page = check_first(last)  # no attempt would be left: the answer is shown
-    assert "Correct answer:" in page and 'class="explanation"' in page
-    assert "✗ Twenty boats sailed: not picked" in page
+    assert "Partly right" in page and "Correct answer:" in page
+    assert 'class="explanation"' in page and "✗ Twenty boats sailed: not picked" in page
     assert "attempts left" not in page
+    assert student.post(f"/attempt/{last}/submit").status_code == 302
+    assert "Which are true?" in text_of(student.get("/progress").get_data(as_text=True))
 
 
 def test_a_quiz_without_a_limit_is_practice_before_its_assignment_opens(
