@@ -330,6 +330,8 @@ def test_no_page_may_be_framed_or_load_from_elsewhere(client):
     }
     assert directives["frame-ancestors"] == ["'none'"]
     assert directives["form-action"] == ["'self'"]
+    # Not covered by default-src: an injected <base> would send relative links elsewhere.
+    assert directives["base-uri"] == directives["object-src"] == ["'none'"]
     for source in ("default-src", "script-src", "style-src"):
         assert directives[source] == ["'self'"], source
     assert directives["img-src"] == ["'self'", "data:"]
