@@ -36,6 +36,10 @@ from quizapp.web.forms import ActionForm, stripped
 bp = Blueprint("auth", __name__)
 
 LOGIN_LIMIT = "10 per minute; 50 per hour"
+LOGIN_ADDRESS_LIMIT = "100 per minute; 1000 per hour"
+"""Failed log-ins from one address, whatever the usernames: far more than a class behind one
+school address makes, and it holds up a script trying username after username (each try
+costs a password hash)."""
 """Failed log-ins allowed for one username from one address."""
 TEACHER_CODE_LIMIT = "10 per minute; 30 per hour"
 """Wrong teacher codes allowed from one address: a school may choose a short code."""
@@ -195,14 +199,27 @@ def _login_key() -> str:
 
 def _too_many_log_ins(limit: RequestLimit) -> Response:
     """The form again, its username kept, saying how long to wait."""
+    return _log_in_held(f"Too many failed log-ins for this username. {wait_before_retry(limit)}")
+
+
+def _too_many_log_ins_here(limit: RequestLimit) -> Response:
+    return _log_in_held(f"Too many failed log-ins from this network. {wait_before_retry(limit)}")
+
+
+def _log_in_held(message: str) -> Response:
     form = LoginForm()
-    form.password.errors = [
-        f"Too many failed log-ins for this username. {wait_before_retry(limit)}"
-    ]
+    form.password.errors = [message]
     return make_response(render_template("auth/login.html", form=form), 429)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: LOGIN_ADDRESS_LIMIT,
+    methods=["POST"],
+    key_func=lambda: f"log-ins|{get_remote_address()}",
+    deduct_when=failed,
+    on_breach=_too_many_log_ins_here,
+)
 @limiter.limit(
     LOGIN_LIMIT,
     methods=["POST"],

@@ -14,7 +14,7 @@ from quizapp import db
 from quizapp.db import session_scope
 from quizapp.models import Membership, User
 from quizapp.services import accounts
-from quizapp.web import wait_before_retry
+from quizapp.web import auth, wait_before_retry
 from tests.conftest import PASSWORD, TEACHER_CODE, csrf_token
 
 
@@ -199,6 +199,21 @@ def test_failed_logins_are_limited_per_username_and_a_success_is_not_counted(
     assert "Log out" not in guesser.get("/").get_data(as_text=True)
     # Another username from the same address (a classroom) still logs in.
     make_browser().login(classmate)
+
+
+def test_failed_logins_from_one_address_are_limited_whatever_the_usernames(
+    make_browser, create_user, monkeypatch
+):
+    """A script trying username after username made the server hash a password each time."""
+    monkeypatch.setattr(auth, "LOGIN_ADDRESS_LIMIT", "3 per minute")
+    _, username = create_user()
+    guesser = make_browser()
+    for n in range(3):
+        wrong = guesser.post("/login", {"username": f"someone{n}", "password": "a guess"})
+        assert wrong.status_code == 200
+    held = guesser.post("/login", {"username": username, "password": PASSWORD})
+    assert held.status_code == 429
+    assert "Too many failed log-ins from this network." in held.get_data(as_text=True)
 
 
 def test_login_never_redirects_off_site(browser, create_user):
