@@ -353,7 +353,8 @@ class OrderGrader(Grader):
     longest increasing subsequence of their correct positions. The correct order earns 1,
     the reverse order 0, and one item moved elsewhere costs 1 / (n - 1). The items of that
     subsequence are marked correct in the feedback, when it has at least two (a single item
-    is in order with nothing).
+    is in order with nothing), as "in order": not by their position, which need not be
+    their place (B C D E A keeps four in order, none in its place).
     """
 
     def check(self, question: OrderQuestion, raw: Any) -> list[str]:
@@ -378,7 +379,7 @@ class OrderGrader(Grader):
         parts = [
             PartResult(
                 question.items[correct_at],
-                f"position {given_at + 1}",
+                "in order" if given_at in in_order else f"position {given_at + 1}",
                 f"position {correct_at + 1}",
                 given_at in in_order,
             )

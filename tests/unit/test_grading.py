@@ -613,10 +613,11 @@ def test_order_parts() -> None:
     result = graded(question, ids(question, *"EABCD"))
     assert result.parts == (
         PartResult("E", "position 1", "position 5", False),
-        PartResult("A", "position 2", "position 1", True),
-        PartResult("B", "position 3", "position 2", True),
-        PartResult("C", "position 4", "position 3", True),
-        PartResult("D", "position 5", "position 4", True),
+        # In order with one another, though none is in its place: not "A: position 2".
+        PartResult("A", "in order", "position 1", True),
+        PartResult("B", "in order", "position 2", True),
+        PartResult("C", "in order", "position 3", True),
+        PartResult("D", "in order", "position 4", True),
     )
 
 
