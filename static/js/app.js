@@ -49,15 +49,32 @@
           corner.classList.add("low");
           warning.textContent = "One minute left: your saved answers are submitted when the time is up.";
         }
+        if (left <= 2 && !checked) {
+          checked = true;
+          checkUnsavedAnswer();
+        }
         if (left === 0) {
           clearInterval(handle);
           // A second's margin: the server counts whole seconds down, not rounded ones.
           setTimeout(function () { window.location.reload(); }, 1000);
         }
       }
+      var checked = false;
       var handle = setInterval(tick, 1000);
       tick();
     });
+  }
+
+  // Under feedback after each question, an answer counts once checked: one given but not
+  // checked when the time runs out is checked now, as autosave keeps the others' answers.
+  function checkUnsavedAnswer() {
+    var form = document.getElementById("question-form");
+    if (!form || form.getAttribute("data-autosave") || !form.querySelector("button[value=check]")) return;
+    var data = new FormData(form);
+    data.set("action", "check");
+    fetch(form.getAttribute("action") || window.location.href, {
+      method: "POST", body: data, credentials: "same-origin"
+    }).catch(function () {});
   }
 
   // Save the answer on the server as it is given, so a dropped connection loses nothing.

@@ -21,11 +21,13 @@ from quizapp.core.bank.loader import load_bank_file
 from quizapp.core.bank.schema import QUESTION_TYPES, Bank
 from quizapp.core.quizzes import selected_ids
 from quizapp.db import session_scope
-from quizapp.models import User
+from quizapp.models import Attempt, User
 from quizapp.paths import questions_dir
+from quizapp.services.banks import import_paths
 from tests.browser.conftest import screenshot, signup
 from tests.conftest import ALL_TYPES_BANK, PASSWORD
 from tests.web.helpers import LIBRARY_BANK, assign_to_a_class, quiz_id
+from tests.web.test_teach import ARTICLE, TINY_BANK
 
 pytestmark = pytest.mark.browser
 
@@ -573,3 +575,30 @@ def test_phone_layout_has_no_horizontal_scroll(live_server: str, new_page) -> No
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{url} is {width}px wide at 360px"
         assert page.evaluate(OVERFLOWING) == [], url
+
+
+def test_an_answer_not_yet_checked_when_the_time_runs_out_is_kept(
+    live_app: Flask, live_server: str, page: Page, tmp_path
+) -> None:
+    """Under feedback after each question only a checked answer is saved: the one typed but
+    not checked when the time ran out was lost."""
+    quick = (
+        "  - id: quick\n    title: Quick timed check\n    questions: [boats]\n"
+        "    time_limit_minutes: 1\n    feedback: immediate\n"
+    )
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "tiny.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "tiny.yaml").write_text(TINY_BANK + quick, encoding="utf-8")
+    with session_scope(live_app) as session:
+        _reports, failed = import_paths(session, [tmp_path / "tiny.yaml"])
+        assert not failed
+    signup(page, live_server, "last-second")
+    attempt = start_quiz(page, live_server, "Quick timed check")
+    with session_scope(live_app) as session:  # four seconds left
+        record = session.get(Attempt, int(attempt.rsplit("/", 1)[1]))
+        record.started_at -= dt.timedelta(seconds=56)
+        record.deadline_at -= dt.timedelta(seconds=56)
+    page.reload()
+    page.get_by_label("20", exact=True).check()  # given, never checked
+    page.wait_for_url(re.compile(r"/result$"), timeout=15_000)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your score: 100%")
