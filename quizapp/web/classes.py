@@ -98,7 +98,7 @@ class JoinForm(FlaskForm):
     code = StringField(
         "Join code",
         validators=[InputRequired(), Length(min=4, max=20)],
-        description="The six-letter code your teacher gave you.",
+        description="The six-character code your teacher gave you.",
     )
 
 

@@ -151,7 +151,7 @@ class UploadForm(FlaskForm):
         "fix it and upload again.",
     )
     article_file = FileField(
-        "Article (plain text, optional)",
+        "Article (plain text; needed for a new bank)",
         validators=[
             FileAllowed(["txt", "md"], "Upload the article as a .txt file."),
             FileSize(UPLOAD_LIMIT, message="An article may be at most 1 MiB."),

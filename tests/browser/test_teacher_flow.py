@@ -60,7 +60,7 @@ def test_teacher_uploads_fixes_assigns_and_reads_the_gradebook(
             {"name": "tiny.yaml", "mimeType": "application/yaml", "buffer": BROKEN_BANK.encode()}
         ]
     )
-    teacher.get_by_label("Article (plain text, optional)").set_input_files(
+    teacher.get_by_label("Article (plain text; needed for a new bank)").set_input_files(
         files=[{"name": "tiny.txt", "mimeType": "text/plain", "buffer": ARTICLE.encode()}]
     )
     click(teacher, "Check and upload")

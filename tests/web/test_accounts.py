@@ -424,12 +424,13 @@ def test_a_form_from_another_address_over_https_says_so(browser):
     assert "expired" not in html
 
 
-def test_the_header_log_in_link_comes_back_to_the_page(app, browser):
-    """Logging in from a quiz's page used to land on the home page."""
+def test_the_header_log_in_and_sign_up_links_come_back_to_the_page(app, browser):
+    """Logging in, or signing up, from a quiz's page used to land on the home page."""
     page = browser.get("/quiz/1").get_data(as_text=True)
     assert '<a href="/login?next=/quiz/1">Log in</a>' in page
+    assert '<a href="/signup?next=/quiz/1">Sign up</a>' in page
     home = browser.get("/").get_data(as_text=True)
-    assert '<a href="/login">Log in</a>' in home
+    assert '<a href="/login">Log in</a>' in home and '<a href="/signup">Sign up</a>' in home
 
 
 def test_wrong_teacher_codes_are_limited_per_address_and_students_still_sign_up(make_browser):
