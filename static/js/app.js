@@ -87,7 +87,7 @@
     function save() {
       var data = new FormData(form);
       data.set("action", "save");
-      fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
         .then(function (response) {
           // Only the autosave answers in JSON: anything else is an error page (an ended
           // session's refused token, for one), not a lost connection.
@@ -119,7 +119,17 @@
     form.addEventListener("order-changed", schedule);
     // The form's own buttons send the answer with them.
     form.addEventListener("submit", function () { clearTimeout(timer); timer = null; });
-    // Leaving the page (a link, a closed tab) within the wait sends what was typed anyway.
+    // A link of the page (the overview) followed within the wait: save first, so the next
+    // page already counts the answer.
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href]");
+      if (!link || timer === null || event.defaultPrevented || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      clearTimeout(timer); timer = null;
+      var go = function () { window.location.href = link.href; };
+      save().then(go, go);
+    });
+    // Leaving the page (a closed tab) within the wait sends what was typed anyway.
     window.addEventListener("pagehide", function () {
       if (timer === null || !navigator.sendBeacon) return;
       clearTimeout(timer); timer = null;

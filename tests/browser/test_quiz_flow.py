@@ -602,3 +602,14 @@ def test_an_answer_not_yet_checked_when_the_time_runs_out_is_kept(
     page.get_by_label("20", exact=True).check()  # given, never checked
     page.wait_for_url(re.compile(r"/result$"), timeout=15_000)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your score: 100%")
+
+
+def test_an_answer_given_just_before_opening_the_overview_counts_there(
+    live_server: str, page: Page
+) -> None:
+    """The overview opened before the autosave's wait was over said "not answered"."""
+    start_quiz(page, live_server, "Key facts")
+    answer_correctly(page, shown_library_question(page))
+    page.get_by_role("link", name="Overview and submit").click()  # within the wait
+    page.wait_for_url(re.compile(r"/finish$"))
+    expect(page.locator(".overview li").first).to_contain_text("Question 1 — answered")
