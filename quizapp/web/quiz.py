@@ -157,7 +157,7 @@ def question(attempt_id: int, number: int):
                 raise InvalidAnswer("Give an answer before checking it.")
             if raw is not None:
                 response = service.save_answer(db_session, attempt, version.id, raw, now)
-            elif not immediate and response is not None:
+            elif not immediate and response is not None and _takes_back(request.form):
                 service.clear_answer(db_session, attempt, version.id, now)  # taken back
             attempt.current_index = number - 1
             db_session.commit()
@@ -214,11 +214,19 @@ def question(attempt_id: int, number: int):
             values=values,
             error=error,
             feedback=feedback,
+            had_answer=response is not None,
             remaining=_remaining_seconds(attempt, now),
             form=ActionForm(),
         ),
         status,
     )
+
+
+def _takes_back(form: Any) -> bool:
+    """Whether an empty answer sent with Next, Previous or Finish takes the saved one back:
+    only when its page showed it, or it was changed there. A page opened in another tab
+    before the answer was given sends an empty one that means nothing."""
+    return form.get("answer_state", "shown") in ("shown", "changed")
 
 
 def _to_result(attempt: Attempt) -> Any:

@@ -114,6 +114,12 @@
       }
       timer = setTimeout(function () { timer = null; save(); }, 600);
     }
+    // Touched here, an answer left empty is taken back on purpose (see the form's answer_state).
+    var state = form.querySelector("input[name=answer_state]");
+    function touched() { if (state) state.value = "changed"; }
+    form.addEventListener("input", touched);
+    form.addEventListener("change", touched);
+    form.addEventListener("order-changed", touched);
     form.addEventListener("change", schedule);
     form.addEventListener("input", schedule);
     form.addEventListener("order-changed", schedule);

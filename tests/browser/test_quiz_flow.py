@@ -609,7 +609,11 @@ def test_an_answer_given_just_before_opening_the_overview_counts_there(
 ) -> None:
     """The overview opened before the autosave's wait was over said "not answered"."""
     start_quiz(page, live_server, "Key facts")
+    state = page.locator("input[name=answer_state]")
+    expect(state).to_have_value("none")
     answer_correctly(page, shown_library_question(page))
+    # Changed here: an answer then erased on this page would be taken back on purpose.
+    expect(state).to_have_value("changed")
     page.get_by_role("link", name="Overview and submit").click()  # within the wait
     page.wait_for_url(re.compile(r"/finish$"))
     expect(page.locator(".overview li").first).to_contain_text("Question 1 — answered")

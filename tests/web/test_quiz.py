@@ -179,6 +179,23 @@ def test_an_answer_taken_back_is_unanswered_again(app, browser):
     assert attempt_state(app, attempt).points == 0
 
 
+def test_a_page_opened_before_the_answer_was_given_does_not_take_it_back(app, browser):
+    """A second tab, opened before the answer was given in the first, sent an empty answer
+    with Next, and the saved one was gone without a word."""
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    question = questions_of(app, attempt)[0]
+    old_tab = browser.get(f"/attempt/{attempt}/1").get_data(as_text=True)
+    assert 'name="answer_state" value="none"' in old_tab
+    answer(browser, attempt, 1, correct_form(question), action="save")  # the first tab
+    assert answer(browser, attempt, 1, {"answer_state": "none"}).status_code == 302
+    assert responses_count(app, attempt) == 1
+    shown = browser.get(f"/attempt/{attempt}/1").get_data(as_text=True)
+    assert 'name="answer_state" value="shown"' in shown
+    # Erased on a page that showed it, or changed there, it is taken back.
+    assert answer(browser, attempt, 1, {"answer_state": "changed"}).status_code == 302
+    assert responses_count(app, attempt) == 0
+
+
 def test_an_answer_under_immediate_feedback_cannot_be_taken_back(app, browser):
     attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "numbers-and-dates"))  # immediate
     question = questions_of(app, attempt)[0]
