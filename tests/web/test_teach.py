@@ -606,6 +606,9 @@ def test_students_see_their_assignments_with_status_and_score(app, make_browser,
     assert status("Key facts") == "upcoming"
     assert "opens Tue 01 Jan 2999, 09:00 UTC" in rows["Key facts"]
     assert status("Numbers and dates") == "missing"
+    # A student reading "missing" knows it can still be handed in.
+    assert "overdue: you can still hand it in, marked late" in rows["Numbers and dates"]
+    assert "overdue" not in rows["Harbour quiz (average)"]
     # The quiz itself stays open to practice before its open date.
     assert "Start the quiz" in student.get(f"/quiz/{key_facts}").get_data(as_text=True)
 
