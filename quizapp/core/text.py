@@ -112,11 +112,12 @@ def matches(given: str, accepted: list[str], typo_tolerance: int) -> bool:
     edits apart (see `edit_distance`). Typos are never forgiven when the folded accepted
     answer is 3 characters or shorter, nor when they touch a digit: "1945" is not a typo
     of "1944". An empty answer matches nothing; an accepted answer made only of
-    punctuation or symbols (it folds to nothing) must be typed exactly as written.
+    punctuation or symbols (it folds to nothing) must be typed exactly as written. A
+    leading "the", "a" or "an" on either side is left out: "the Ottomans" is "Ottomans".
     """
-    folded = fold(given)
+    folded = _without_article(fold(given))
     for answer in accepted:
-        target = fold(answer)
+        target = _without_article(fold(answer))
         if not target:
             # An answer made only of punctuation or symbols: compare it as written.
             if given.strip() and given.strip() == answer.strip():
@@ -134,6 +135,17 @@ def matches(given: str, accepted: list[str], typo_tolerance: int) -> bool:
         ):
             return True
     return False
+
+
+_ARTICLES = ("the ", "a ", "an ")
+
+
+def _without_article(folded: str) -> str:
+    """A folded answer without its leading English article, when more than that is left."""
+    for article in _ARTICLES:
+        if folded.startswith(article) and len(folded) > len(article):
+            return folded[len(article) :]
+    return folded
 
 
 def _digits(text: str) -> str:
