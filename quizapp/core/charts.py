@@ -89,12 +89,29 @@ def bar_chart_svg(
     return "\n".join(parts)
 
 
+def _label_lines(label: str) -> list[str]:
+    first, dash, second = label.partition("–")
+    if dash and second:
+        return [first + dash, second]
+    first, space, second = label.partition(" ")
+    return [first, second] if space and second else [label]
+
+
+def _fitted(line: str, room: float) -> str:
+    """The attributes that squeeze a line of text into `room` units, if it looks wider: about
+    0.56 of the font size per character in a sans-serif font."""
+    if len(line) * FONT_SIZE * 0.56 <= room:
+        return ""
+    return f' textLength="{_number(room)}" lengthAdjust="spacingAndGlyphs"'
+
+
 def histogram_svg(bins: Sequence[tuple[str, int]], title: str) -> str:
     """Vertical bars, one per band, such as how many learners scored 0–10%, 10–20%, ...
 
     Each bar has its count above it and its band's label below it. A label with a dash
-    is written on two lines ("90–" above "100%") so that ten bands stay readable on a
-    phone.
+    is written on two lines ("90–" above "100%"), and one with a space at it ("Sat" above
+    "28"), so that ten bands stay readable on a phone; a line still wider than its column
+    ("Tomorrow" among seven days) is squeezed into it rather than overlap the next.
     """
     height, top, bottom, side = 228, 24, 44, 8
     plot_height = height - top - bottom
@@ -116,11 +133,10 @@ def histogram_svg(bins: Sequence[tuple[str, int]], title: str) -> str:
             f'<text x="{_number(middle)}" y="{_number(baseline - bar_height - 5)}" '
             f'font-size="{FONT_SIZE}" text-anchor="middle" fill="{TEXT_COLOR}">{count}</text>'
         )
-        first, dash, second = label.partition("–")
-        lines = [first + dash, second] if dash and second else [label]
         tspans = "".join(
-            f'<tspan x="{_number(middle)}" dy="{0 if n == 0 else 17}">{escape(line)}</tspan>'
-            for n, line in enumerate(lines)
+            f'<tspan x="{_number(middle)}" dy="{0 if n == 0 else 17}"'
+            f"{_fitted(line, column * 0.92)}>{escape(line)}</tspan>"
+            for n, line in enumerate(_label_lines(label))
         )
         parts.append(
             f'<text y="{baseline + 17}" font-size="{FONT_SIZE}" text-anchor="middle" '

@@ -140,6 +140,18 @@ def test_histogram_labels_counts_and_bands():
     assert [span.text for span in last_label] == ["90–", "100%"]
 
 
+def test_histogram_day_labels_fit_their_columns():
+    """Seven days' labels ran into one another on a phone ("TodayTomorrowSat 28")."""
+    days = [("Today", 3), ("Tomorrow", 1), ("Sat 28", 0), ("Sun 29", 2)] + [("Mon 30", 0)] * 3
+    root = parse(histogram_svg(days, "Reviews due"))
+    labels = root.findall(f"{SVG}text")[1::2]
+    assert [span.text for span in labels[2]] == ["Sat", "28"]
+    column = (400 - 16) / 7
+    tomorrow = labels[1][0]
+    assert tomorrow.text == "Tomorrow" and float(tomorrow.get("textLength")) < column
+    assert labels[0][0].get("textLength") is None  # "Today" fits as it is
+
+
 def test_histogram_with_no_scores():
     root = parse(histogram_svg([("0–50%", 0), ("50–100%", 0)], "Nobody yet"))
     assert [float(rect.get("height")) for rect in bars(root)] == [0, 0]
