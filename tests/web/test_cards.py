@@ -568,7 +568,7 @@ def test_rating_the_same_card_in_two_tabs_keeps_the_first(app, browser, learner,
     assert first.status_code == 302
     assert second.status_code == 409
     page = second.get_data(as_text=True)
-    assert "already rated in another tab" in page
+    assert "already rated (after going Back, or in another tab" in page
     assert f'href="/cards/{deck}/review"' in page  # and a way on
     card = card_of(app, learner, FIRST_KEY)
     assert (card.state, card.revision) == ("review", 2)  # Easy, not Again
@@ -595,7 +595,7 @@ def test_revealing_a_card_already_rated_in_another_tab_says_so(app, browser, lea
     response = browser.get(reveal)  # the second tab's "Show answer"
 
     assert response.status_code == 409
-    assert "already rated in another tab" in response.get_data(as_text=True)
+    assert "already rated (after going Back, or in another tab" in response.get_data(as_text=True)
 
 
 def test_two_ratings_racing_past_the_revision_check_leave_one(

@@ -42,8 +42,8 @@ AGAIN = 1
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 NO_LONGER_IN_DECK = "This card is no longer in the deck: its question was removed."
 ALREADY_RATED = (
-    "This card was already rated in another tab or window, so this rating was not saved."
-    " Continue from here to see the next card."
+    "This card was already rated (after going Back, or in another tab or window), so this"
+    " rating was not saved. Continue from here to see the next card."
 )
 SCHEDULER = Scheduler()
 MAX_REVIEW_MS = 10 * 60 * 1000
