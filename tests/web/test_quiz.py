@@ -158,6 +158,8 @@ def test_an_answer_taken_back_is_unanswered_again(app, browser):
     questions = questions_of(app, attempt)
     kinds = [question.type for question in questions]
     multiple, short = kinds.index("multiple") + 1, kinds.index("short") + 1
+    hint = "Each right pick earns part of the points; each wrong pick takes some away."
+    assert hint in browser.get(f"/attempt/{attempt}/{multiple}").get_data(as_text=True)
     answer(browser, attempt, multiple, correct_form(questions[multiple - 1]), action="save")
     answer(browser, attempt, short, correct_form(questions[short - 1]), action="save")
     assert responses_count(app, attempt) == 2
