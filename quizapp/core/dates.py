@@ -151,6 +151,18 @@ def date_matches(given: ParsedDate, answer_iso: str) -> bool:
     return answer.year is None or given.year == answer.year
 
 
+_ORDINAL_WORDS = dict(
+    zip(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
+        " thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+        " twentieth thirtieth".split(),
+        ["1st", "2nd", "3rd", *(f"{n}th" for n in range(4, 21)), "30th"],
+        strict=True,
+    )
+)
+"""Days written as words ("twelfth"), which a learner is asked to write as numbers."""
+
+
 def _parse_words(text: str) -> ParsedDate:
     unreadable = DateError(
         f'We could not read "{text}" as a date: write it like {EXAMPLE} or "12 October 2025".'
@@ -172,6 +184,11 @@ def _parse_words(text: str) -> ParsedDate:
                 kinds.append(("year", int(digits)))
             else:
                 raise unreadable
+        elif token in _ORDINAL_WORDS:
+            raise DateError(
+                f'Write the day as a number: "{_ORDINAL_WORDS[token]}", not "{written}",'
+                f" for example {EXAMPLE}."
+            )
         elif token[0].isalpha():
             raise DateError(
                 f'"{written}" is not a month we know: write the month in English,'

@@ -194,6 +194,11 @@ def test_every_month_full_and_abbreviated(month: int) -> None:
             "next Friday",
             '"next" is not a month we know: write the month in English, for example "12 October".',
         ),
+        # a day written as a word
+        (
+            "October twelfth",
+            'Write the day as a number: "12th", not "twelfth", for example "12 October".',
+        ),
         # something missing
         ("October", '"October" has no day: add it, for example "12 October".'),
         ("October 2025", '"October 2025" has no day: add it, for example "12 October".'),
