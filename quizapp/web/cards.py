@@ -36,7 +36,11 @@ def zone_choices() -> list[SelectChoice]:
     choices = []
     for name in service.time_zones():
         region, _, place = name.partition("/")
-        if place:
+        if region == "Etc" and place.startswith("GMT") and len(place) > 3:
+            # POSIX signs: Etc/GMT+1 is an hour behind UTC. Named by what it is.
+            hours = -int(place[3:])
+            choices.append(SelectChoice(name, f"UTC{hours:+03d}:00 ({place})", optgroup=region))
+        elif place:
             choices.append(SelectChoice(name, place.replace("_", " "), optgroup=region))
         else:
             choices.append(SelectChoice(name, name, optgroup="Other"))

@@ -276,6 +276,8 @@ def test_settings_set_the_time_zone_and_the_new_card_limit(app, browser, learner
     html = browser.get("/cards/").get_data(as_text=True)
     assert '<option selected value="UTC">UTC</option>' in html
     assert '<optgroup label="Europe">' in html and 'value="Europe/Paris"' in html
+    # POSIX signs are backwards: Etc/GMT+1 is an hour behind UTC, and is named so.
+    assert '<option value="Etc/GMT+1">UTC-01:00 (GMT+1)</option>' in html
 
     response = browser.post("/cards/settings", {"timezone": "Asia/Tokyo", "new_cards_per_day": "5"})
 
