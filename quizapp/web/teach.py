@@ -35,6 +35,7 @@ from wtforms.validators import Length
 from quizapp import db
 from quizapp.core import assignments as assignment_rules
 from quizapp.core.bank.files import Unreadable, decode_utf8
+from quizapp.core.bank.schema import Bank
 from quizapp.core.scheduling import zone_named
 from quizapp.core.statistics import MIN_ATTEMPTS_TO_FLAG
 from quizapp.models import utcnow
@@ -200,6 +201,16 @@ def banks():
     )
 
 
+NO_FLASHCARDS = (
+    "This bank has a test (a quiz that limits attempts), so its questions make no flashcards:"
+    " they would show the test's answers. List cards of your own in it to give it a deck."
+)
+
+
+def _test_without_cards(bank: Bank) -> bool:
+    return not bank.cards and any(quiz.attempts is not None for quiz in bank.quizzes)
+
+
 @bp.route("/banks/upload", methods=["GET", "POST"])
 @teacher_required
 def upload():
@@ -226,6 +237,8 @@ def upload():
                     report = bank_uploads.import_upload(session, loaded, current_user)
                     session.commit()
                     flash(f"Bank {report.summary()}.", "success")
+                    if _test_without_cards(loaded.bank):
+                        flash(NO_FLASHCARDS, "info")
                     return redirect(url_for("teach.banks"))
             except Forbidden as error:
                 session.rollback()

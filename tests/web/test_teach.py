@@ -774,6 +774,19 @@ def test_a_tests_immediate_feedback_keeps_the_answer_while_attempts_would_be_lef
     assert "Which are true?" in text_of(student.get("/progress").get_data(as_text=True))
 
 
+def test_uploading_a_bank_with_a_test_and_no_cards_says_it_makes_no_flashcards(
+    make_browser, create_user
+):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    plain = upload(teacher, TINY_BANK)
+    assert "make no flashcards" not in teacher.get(plain.headers["Location"]).get_data(as_text=True)
+    tested = TINY_BANK + "  - id: final\n    title: Final\n    questions: [day]\n    attempts: 1\n"
+    response = upload(teacher, tested)
+    assert response.status_code == 302
+    page = teacher.get(response.headers["Location"]).get_data(as_text=True)
+    assert "so its questions make no flashcards" in page
+
+
 def test_a_quiz_without_a_limit_is_practice_before_its_assignment_opens(
     app, make_browser, create_user
 ):
