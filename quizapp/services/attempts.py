@@ -147,6 +147,22 @@ def withheld_quizzes(session: Session, user: User, attempts: list[Attempt]) -> s
     }
 
 
+def quizzes_in_progress(session: Session, taker: Taker, now: dt.datetime) -> set[int]:
+    """The quizzes the taker has an attempt at still open (and with time left), to resume."""
+    query = select(Attempt.quiz_id).where(
+        Attempt.submitted_at.is_(None),
+        Attempt.preview.is_(False),
+        (Attempt.deadline_at.is_(None)) | (Attempt.deadline_at > now),
+    )
+    if taker.user is not None:
+        query = query.where(Attempt.user_id == taker.user.id)
+    elif taker.guest_token:
+        query = query.where(Attempt.guest_token == taker.guest_token)
+    else:
+        return set()
+    return set(session.scalars(query))
+
+
 def open_attempt(session: Session, quiz: QuizRecord, taker: Taker) -> Attempt | None:
     query = select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.submitted_at.is_(None))
     if taker.user is not None:

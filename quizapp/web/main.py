@@ -10,6 +10,7 @@ from quizapp.models import utcnow
 from quizapp.services import assignments, cards, catalog, classes, progress
 from quizapp.services import attempts as attempt_service
 from quizapp.web import settle_overdue_attempts
+from quizapp.web.quiz import taker
 
 bp = Blueprint("main", __name__)
 
@@ -32,6 +33,7 @@ def home():
     return render_template(
         "main/home.html",
         banks=catalog.catalog(session, user),
+        in_progress=attempt_service.quizzes_in_progress(session, taker(), utcnow()),
         my_classes=my_classes,
         assignments=my_assignments,
         decks=decks,

@@ -63,6 +63,21 @@ def test_home_lists_banks_and_quizzes_with_counts_and_time_limits(client):
     assert "Riverside library reopens" in html
 
 
+def test_home_marks_a_quiz_in_progress_to_resume_for_guests_and_users(app, browser, create_user):
+    """A guest who signed up mid-quiz found nothing on the home page to go back to it."""
+    quiz = quiz_id(app, LIBRARY_BANK, "key-facts")
+    resume = 'aria-label="Resume Key facts">Resume</a>'
+    assert resume not in browser.get("/").get_data(as_text=True)
+    attempt, _ = start(browser, quiz)  # as a guest
+    assert resume in browser.get("/").get_data(as_text=True)
+    _, username = create_user()
+    browser.login(username)  # the guest's attempt is now the account's
+    assert resume in browser.get("/").get_data(as_text=True)
+    browser.post(f"/attempt/{attempt}/submit")
+    home = browser.get("/").get_data(as_text=True)
+    assert resume not in home and 'aria-label="Open Key facts">Open</a>' in home
+
+
 def test_every_question_type_graded_fully_correct_scores_100(app, browser, create_user):
     _, username = create_user()
     browser.login(username)
