@@ -7,6 +7,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -15,6 +16,9 @@ from werkzeug.serving import make_server
 from quizapp import create_app
 from tests.conftest import PASSWORD, TEACHER_CODE, app_config
 from tests.provision import CHROMIUM_ARGS, ensure_chromium
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -40,10 +44,26 @@ def live_app(template_database: Path, tmp_path: Path):
     app.extensions["quizapp.engine"].dispose()
 
 
+def read_whole(app: WSGIApplication) -> WSGIApplication:
+    """The app with each response read and closed before it is sent. Werkzeug's test server
+    leaves a static file open when the browser drops the connection while fetching it (a
+    reload during the favicon), and the open file's warning failed whichever test was on."""
+
+    def served(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return served
+
+
 @pytest.fixture
 def live_server(live_app) -> Iterator[str]:
     """The base URL of the app, served by a real HTTP server in a thread."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, read_whole(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
