@@ -36,11 +36,11 @@ from quizapp.web.forms import ActionForm, stripped
 bp = Blueprint("auth", __name__)
 
 LOGIN_LIMIT = "10 per minute; 50 per hour"
+"""Failed log-ins allowed for one username from one address."""
 LOGIN_ADDRESS_LIMIT = "100 per minute; 1000 per hour"
 """Failed log-ins from one address, whatever the usernames: far more than a class behind one
 school address makes, and it holds up a script trying username after username (each try
 costs a password hash)."""
-"""Failed log-ins allowed for one username from one address."""
 TEACHER_CODE_LIMIT = "10 per minute; 30 per hour"
 """Wrong teacher codes allowed from one address: a school may choose a short code."""
 
