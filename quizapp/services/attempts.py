@@ -356,10 +356,7 @@ def save_answer(
     version = session.get(QuestionVersion, version_id)
     assert version is not None
     question = question_of(version)
-    try:
-        answer = grading.check_response(question, raw)
-    except grading.InvalidResponse as error:
-        raise InvalidAnswer(str(error)) from None
+    answer = checked_answer(question, raw)
     result = grading.grade(question, answer)
     spent = min((now - attempt.last_activity_at).total_seconds(), MAX_SECONDS_PER_ANSWER)
     if response is None:
@@ -374,6 +371,14 @@ def save_answer(
     attempt.last_activity_at = now
     session.flush()
     return response
+
+
+def checked_answer(question: Any, raw: Any) -> Any:
+    """The answer as it is stored and graded, or InvalidAnswer with the reason to show."""
+    try:
+        return grading.check_response(question, raw)
+    except grading.InvalidResponse as error:
+        raise InvalidAnswer(str(error)) from None
 
 
 def clear_answer(session: Session, attempt: Attempt, version_id: int, now: dt.datetime) -> bool:

@@ -43,3 +43,17 @@ def question_of(version: QuestionVersion) -> Any:
 
 def quiz_of(record: QuizRecord) -> Quiz:
     return Quiz.model_validate(record.settings)
+
+
+def options_in_order(question: Any, order: list[str]) -> list[tuple[str, str]]:
+    """(id, text) of a question's options (choices, match partners, order items) in the
+    display order drawn for an attempt or a game; none for other questions."""
+    if question.type in ("single", "multiple"):
+        texts = {cid: text for text, cid in question.choice_ids().items()}
+    elif question.type == "match":
+        texts = {rid: text for text, rid in question.right_ids().items()}
+    elif question.type == "order":
+        texts = {iid: text for text, iid in question.item_ids().items()}
+    else:
+        return []
+    return [(oid, texts[oid]) for oid in order if oid in texts]

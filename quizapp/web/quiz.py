@@ -24,7 +24,7 @@ from quizapp.core import grading
 from quizapp.models import Attempt, utcnow
 from quizapp.services import attempts as service
 from quizapp.services.catalog import quiz_question_count
-from quizapp.services.content import question_of, quiz_of
+from quizapp.services.content import options_in_order, question_of, quiz_of
 from quizapp.services.errors import Forbidden, InvalidAnswer, UserError
 from quizapp.web import login_manager
 from quizapp.web.answers import answer_from_form, form_values, typed_values
@@ -210,7 +210,7 @@ def question(attempt_id: int, number: int):
             total=len(attempt.question_order),
             answered=len(service.responses_of(db_session, attempt)),
             question=question,
-            options=_options(question, order),
+            options=options_in_order(question, order),
             values=values,
             error=error,
             feedback=feedback,
@@ -326,16 +326,3 @@ def _remaining_seconds(attempt: Attempt, now) -> int | None:
     if attempt.deadline_at is None:
         return None
     return max(0, int((attempt.deadline_at - now).total_seconds()))
-
-
-def _options(question: Any, order: list[str]) -> list[tuple[str, str]]:
-    """(id, text) of the question's options in the attempt's fixed display order."""
-    if question.type in ("single", "multiple"):
-        texts = {cid: text for text, cid in question.choice_ids().items()}
-    elif question.type == "match":
-        texts = {rid: text for text, rid in question.right_ids().items()}
-    elif question.type == "order":
-        texts = {iid: text for text, iid in question.item_ids().items()}
-    else:
-        return []
-    return [(oid, texts[oid]) for oid in order if oid in texts]
