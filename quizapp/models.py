@@ -293,3 +293,63 @@ class ReviewLogRecord(Base):
     difficulty: Mapped[float | None] = mapped_column(Float)
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(12), default="review")  # review or quiz
+
+
+class LiveGame(Base):
+    """A quiz played by a class together, one question at a time, on the host's signal.
+
+    `step` counts the host's moves: each form of the host's page carries it, so that a
+    second click (or a second tab) does not skip a question."""
+
+    __tablename__ = "live_games"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), index=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"))
+    host_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    seconds_per_question: Mapped[int] = mapped_column(Integer)
+    # Drawn when the game is made, as an attempt's are: the same for every player.
+    question_order: Mapped[list[int]] = mapped_column(JSON)
+    option_orders: Mapped[dict[str, list[str]]] = mapped_column(JSON)
+    question_index: Mapped[int] = mapped_column(Integer, default=-1)  # -1: the lobby
+    opened_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime)
+    closes_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime)
+    """Set when the question closed before its time: by the host, or by the last answer."""
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime, default=utcnow)
+    changed_at: Mapped[dt.datetime] = mapped_column(AwareDateTime, default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime)
+
+    classroom: Mapped[Classroom] = relationship()
+    quiz: Mapped[QuizRecord] = relationship()
+
+
+class LivePlayer(Base):
+    __tablename__ = "live_players"
+    __table_args__ = (UniqueConstraint("game_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    game_id: Mapped[int] = mapped_column(ForeignKey("live_games.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    joined_at: Mapped[dt.datetime] = mapped_column(AwareDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class LiveAnswer(Base):
+    """A player's one answer to one question of a game, graded and scored when it came."""
+
+    __tablename__ = "live_answers"
+    __table_args__ = (UniqueConstraint("game_id", "question_index", "player_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    game_id: Mapped[int] = mapped_column(ForeignKey("live_games.id"))
+    question_index: Mapped[int] = mapped_column(Integer)
+    player_id: Mapped[int] = mapped_column(ForeignKey("live_players.id"), index=True)
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
+    answer: Mapped[Any] = mapped_column(JSON)
+    fraction: Mapped[float] = mapped_column(Float)
+    points: Mapped[int] = mapped_column(Integer)
+    elapsed_ms: Mapped[int] = mapped_column(Integer)
+    answered_at: Mapped[dt.datetime] = mapped_column(AwareDateTime, default=utcnow)

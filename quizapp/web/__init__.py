@@ -111,10 +111,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["duration"] = format_duration
     app.jinja_env.filters["time_limit"] = format_time_limit
     app.jinja_env.filters["points"] = format_points
+    app.jinja_env.filters["ordinal"] = format_ordinal
 
-    from quizapp.web import auth, board, cards, classes, main, quiz, teach
+    from quizapp.web import auth, board, cards, classes, live, main, quiz, teach
 
-    for module in (auth, main, quiz, classes, cards, teach, board):
+    for module in (auth, main, quiz, classes, cards, teach, board, live):
         app.register_blueprint(module.bp)
     register_error_pages(app)
 
@@ -218,6 +219,13 @@ def format_points(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:g}" if abs(value - round(value, 2)) < 1e-9 else f"{value:.2f}"
+
+
+def format_ordinal(place: int) -> str:
+    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, ..., 21st."""
+    if place % 100 in (11, 12, 13):
+        return f"{place}th"
+    return f"{place}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(place % 10, 'th') }"
 
 
 def format_time_limit(minutes: float, short: bool = False) -> str:

@@ -24,10 +24,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from quizapp import db
 from quizapp.models import Assignment, Classroom, Membership, utcnow
-from quizapp.services import accounts, assignments, classes
+from quizapp.services import accounts, assignments, classes, live
 from quizapp.services.errors import Conflict, UserError
 from quizapp.web import failed, limiter, wait_before_retry
 from quizapp.web.forms import ActionForm, stripped
+from quizapp.web.live import start_form as live_start_form
 from quizapp.web.teach import (
     confirm_page,
     confirmation,
@@ -229,6 +230,9 @@ def _render_show(
             changing=changing,
             zone=user_zone(),
             now=utcnow(),
+            live_form=live_start_form(live.playable_quizzes(session, classroom)),
+            live_running=live.running_game(session, classroom, utcnow()),
+            live_games=live.games_of(session, classroom),
         ),
         status,
     )

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from quizapp import db
 from quizapp.models import utcnow
-from quizapp.services import assignments, cards, catalog, classes, progress
+from quizapp.services import assignments, cards, catalog, classes, live, progress
 from quizapp.services import attempts as attempt_service
 from quizapp.web import settle_overdue_attempts
 from quizapp.web.quiz import taker
@@ -21,6 +21,7 @@ def home():
     user = current_user if current_user.is_authenticated else None
     my_classes = []
     my_assignments = []
+    live_games = []
     decks: set[int] = set()
     if user is not None:
         decks = {deck.id for deck in cards.all_decks(session, user)}
@@ -30,6 +31,7 @@ def home():
         if not user.is_teacher:
             settle_overdue_attempts(user_id=user.id)
             my_assignments = assignments.for_student(session, user, utcnow())
+            live_games = live.open_games_for(session, user, utcnow())
     return render_template(
         "main/home.html",
         banks=catalog.catalog(session, user),
@@ -37,6 +39,7 @@ def home():
         my_classes=my_classes,
         assignments=my_assignments,
         decks=decks,
+        live_games=live_games,
     )
 
 

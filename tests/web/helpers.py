@@ -117,6 +117,9 @@ def wrong_form(question) -> dict:
     if kind == "single":
         wrong = next(c for c in question.choices if c != question.correct)
         return {"answer": question.choice_ids()[wrong]}
+    if kind == "multiple":
+        ids = question.choice_ids()
+        return {"answer": [ids[text] for text in question.choices if text not in question.answer]}
     if kind == "true_false":
         return {"answer": "false" if question.answer else "true"}
     if kind in ("short",):

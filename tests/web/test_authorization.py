@@ -20,7 +20,9 @@ from quizapp.models import (
     Classroom,
     Membership,
     QuestionVersion,
+    utcnow,
 )
+from quizapp.services import live
 from quizapp.services.accounts import create_user as make_user
 from tests.conftest import PASSWORD, Browser
 from tests.web.helpers import LIBRARY_BANK, correct_form, questions_of, quiz_id, start
@@ -56,6 +58,8 @@ ATTEMPT_OWNER = {
     "teacher": "403",
 }
 CARD_OWNER = {**ATTEMPT_OWNER, "anonymous": "login"}
+CLASS_STUDENTS = {**CLASS_MEMBERS, "teacher": "403"}
+"""Playing a class's live game: its teacher hosts it, from pages of their own."""
 # A learner's attempt without a session: perhaps theirs, after it ended, so log in (the
 # autosave, which a script sends, answers 401 with the reason).
 ATTEMPT_PAGE = CARD_OWNER
@@ -119,6 +123,14 @@ RULES: dict[tuple[str, str], dict[str, str]] = {
     ("cards.new_cards", "POST"): SIGNED_IN,
     ("cards.settings", "POST"): SIGNED_IN,
     ("cards.rate", "POST"): CARD_OWNER,
+    ("live.start", "POST"): CLASS_TEACHER,
+    ("live.host", "GET"): CLASS_TEACHER,
+    ("live.advance", "POST"): CLASS_TEACHER,
+    ("live.end", "POST"): CLASS_TEACHER,
+    ("live.state", "GET"): CLASS_MEMBERS,
+    ("live.play", "GET"): CLASS_MEMBERS,
+    ("live.join", "POST"): CLASS_STUDENTS,
+    ("live.answer", "POST"): CLASS_STUDENTS,
 }
 
 
@@ -164,6 +176,10 @@ def world(app) -> World:
         session.flush()
         ids.update(class_id=mine.id, student_id=users["student"])
         ids["assignment_id"] = session.scalar(select(Assignment.id))
+        game, _ended = live.start_game(
+            session, mine, quiz_id(app, LIBRARY_BANK, "key-facts"), 30, utcnow()
+        )
+        ids["game_id"] = game.id
     attempt, _ = start(browsers["student"], quiz)
     question = questions_of(app, attempt)[0]
     browsers["student"].post(f"/attempt/{attempt}/1", {**correct_form(question), "action": "next"})

@@ -24,8 +24,10 @@ from quizapp.models import (
 )
 from quizapp.services import accounts
 from quizapp.services import attempts as service
+from quizapp.services import live as live_service
 from quizapp.services.cards import states as card_states
 from tests.conftest import Browser, csrf_token
+from tests.web import test_live as live_tests
 from tests.web.helpers import (
     ARTICLE_BANK,
     LIBRARY_BANK,
@@ -335,3 +337,47 @@ def test_opening_a_new_deck_twice_at_the_same_moment_gives_one_state_per_card(
         keys = session.scalars(select(CardRecord.card_key).where(CardRecord.user_id == user_id))
         keys = list(keys)
     assert keys and len(keys) == len(set(keys))
+
+
+def _live_question(room) -> tuple[int, dict]:
+    """A game of the room's class at its first question, both students in it; the game's
+    id and a right answer's form fields."""
+    game = live_tests.start_game(room, seconds=60)
+    live_tests.join_all(room, game)
+    live_tests.step(room, game)
+    return game, live_tests.correct_form(live_tests.question_now(room.app, game))
+
+
+def _held_live_check(monkeypatch, barrier: threading.Barrier) -> None:
+    check = live_service.checked_answer
+
+    def held(question, raw):  # each request has counted the answers by now, unheld
+        meet(barrier)
+        return check(question, raw)
+
+    monkeypatch.setattr(live_service, "checked_answer", held)
+
+
+def test_the_last_two_answers_at_the_same_moment_close_the_question(room, monkeypatch):
+    """Each counted the answers before the other's was in: neither closed the question."""
+    game, form = _live_question(room)
+    _held_live_check(monkeypatch, threading.Barrier(2, timeout=MOMENT))
+    ana, ben = room.students
+    thread, out = in_background(lambda: live_tests.answer(ana, game, 1, form))
+    answered = live_tests.answer(ben, game, 1, form)
+    thread.join()
+    assert answered.status_code == 302 and out["response"].status_code == 302
+    assert len(live_tests.answers_of(room.app, game)) == 2
+    assert live_tests.game_of(room.app, game).closed_at is not None
+
+
+def test_one_player_answering_twice_at_the_same_moment_answers_once(room, monkeypatch):
+    game, form = _live_question(room)
+    _held_live_check(monkeypatch, threading.Barrier(2, timeout=MOMENT))
+    ana = room.students[0]
+    tab = second_tab(room.app, ana)
+    thread, out = in_background(lambda: live_tests.answer(tab, game, 1, form))
+    answered = live_tests.answer(ana, game, 1, form)
+    thread.join()
+    assert answered.status_code == 302 and out["response"].status_code == 302
+    assert len(live_tests.answers_of(room.app, game)) == 1

@@ -38,3 +38,18 @@ def test_the_session_version_migration_undoes_and_redoes(tmp_path: Path):
         assert "session_version" in columns
     finally:
         engine.dispose()
+
+
+def test_the_live_games_migration_undoes_and_redoes(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    live_tables = {"live_games", "live_players", "live_answers"}
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    try:
+        assert live_tables <= set(inspect(engine).get_table_names())
+        migrate.downgrade(url, "7d3c1a5e9f20")
+        assert not live_tables & set(inspect(engine).get_table_names())
+        migrate.upgrade(url)
+        assert live_tables <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()

@@ -1,5 +1,5 @@
-"""The classroom pages on PostgreSQL: the gradebook, the item analysis and the leaderboard
-tests of the SQLite suite, run again with `app` on a PostgreSQL database.
+"""The classroom pages on PostgreSQL: the gradebook, the item analysis, the leaderboard and
+the live game tests of the SQLite suite, run again with `app` on a PostgreSQL database.
 
 Their queries are written once for both databases (time arithmetic, JSON read as text,
 window functions, bound parameters), so the same hand-computed numbers must come out.
@@ -18,6 +18,14 @@ from tests.web.test_leaderboards import (  # noqa: F401  (collected again here, 
     test_the_page_shows_the_ranking_and_states_the_rules,
     test_this_week_starts_on_monday_in_the_teachers_time_zone,
     test_ties_are_broken_by_score_then_time_then_finish,
+)
+from tests.web.test_live import (  # noqa: F401
+    test_a_double_click_moves_the_game_on_once,
+    test_a_new_game_ends_the_one_running,
+    test_a_whole_game_ends_with_final_standings,
+    test_a_wrong_answer_scores_nothing_and_everyone_answering_closes_the_question,
+    test_one_answer_a_question,
+    test_students_join_from_their_home_page_and_the_host_sees_them,
 )
 from tests.web.test_teach import (  # noqa: F401
     test_csv_export_one_row_per_student_with_formula_cells_neutralized,

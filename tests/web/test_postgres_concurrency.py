@@ -11,8 +11,10 @@ from tests.web.test_concurrency import (  # noqa: F401  (collected again here, o
     test_an_autosave_and_next_at_the_same_moment_save_one_answer,
     test_assigning_twice_at_the_same_moment_assigns_once,
     test_joining_twice_at_the_same_moment_joins_once,
+    test_one_player_answering_twice_at_the_same_moment_answers_once,
     test_opening_a_new_deck_twice_at_the_same_moment_gives_one_state_per_card,
     test_submitting_twice_at_the_same_moment_schedules_each_missed_card_once,
+    test_the_last_two_answers_at_the_same_moment_close_the_question,
 )
 from tests.web.test_postgres_classroom import app  # noqa: F401  (a PostgreSQL database)
 

@@ -1,0 +1,494 @@
+"""Live games: a teacher hosts a quiz for a class, question by question, and the class
+answers on their own devices against one clock.
+
+A game does not count towards grades or the leaderboards: it is a game. It is played only
+from quizzes that do not limit attempts, since it shows each answer to the class.
+
+Functions here add and flush; the caller commits once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from quizapp.core import grading, live
+from quizapp.core.live import Phase
+from quizapp.core.quizzes import draw, option_order
+from quizapp.models import (
+    BankRecord,
+    Classroom,
+    LiveAnswer,
+    LiveGame,
+    LivePlayer,
+    Membership,
+    QuestionVersion,
+    QuizRecord,
+    User,
+)
+from quizapp.services import locks
+from quizapp.services.attempts import checked_answer, current_versions
+from quizapp.services.content import options_in_order, question_of, quiz_of
+from quizapp.services.errors import Conflict, Forbidden, NotFound
+
+IDLE_HOURS = 3
+"""A game its host has not moved on for this long is over: a game left open at the end of
+a lesson does not call the class back the next day."""
+
+TIME_UP = "Time was up: this question closed before your answer reached us."
+
+
+# Which quizzes, which games
+
+
+def playable_quizzes(session: Session, classroom: Classroom) -> list[QuizRecord]:
+    """Quizzes the class's teacher may host: the school's and their own, that do not limit
+    attempts (a test's answers would be shown to the class), with questions."""
+    quizzes = session.scalars(
+        select(QuizRecord)
+        .join(BankRecord, BankRecord.id == QuizRecord.bank_id)
+        .where(
+            QuizRecord.is_active,
+            BankRecord.owner_id.is_(None) | (BankRecord.owner_id == classroom.teacher_id),
+        )
+        .order_by(BankRecord.title, QuizRecord.position, QuizRecord.title)
+    )
+    return [quiz for quiz in quizzes if quiz_of(quiz).attempts is None]
+
+
+def is_over(game: LiveGame, now: dt.datetime) -> bool:
+    return game.ended_at is not None or now - game.changed_at > dt.timedelta(hours=IDLE_HOURS)
+
+
+def phase(game: LiveGame, now: dt.datetime) -> Phase:
+    return live.phase_of(
+        question_index=game.question_index,
+        ended=is_over(game, now),
+        closed=game.closed_at is not None,
+        closes_at=game.closes_at,
+        now=now,
+    )
+
+
+def running_game(session: Session, classroom: Classroom, now: dt.datetime) -> LiveGame | None:
+    game = session.scalar(
+        select(LiveGame)
+        .where(LiveGame.class_id == classroom.id, LiveGame.ended_at.is_(None))
+        .order_by(LiveGame.id.desc())
+        .limit(1)
+    )
+    return game if game is not None and not is_over(game, now) else None
+
+
+def games_of(session: Session, classroom: Classroom, limit: int = 10) -> list[GameSummary]:
+    """The class's latest games, newest first, with their player counts and winners."""
+    games = list(
+        session.scalars(
+            select(LiveGame)
+            .where(LiveGame.class_id == classroom.id)
+            .options(selectinload(LiveGame.quiz))
+            .order_by(LiveGame.id.desc())
+            .limit(limit)
+        )
+    )
+    players = dict(
+        session.execute(
+            select(LivePlayer.game_id, func.count())
+            .where(LivePlayer.game_id.in_([game.id for game in games]))
+            .group_by(LivePlayer.game_id)
+        ).all()
+    )
+    return [GameSummary(game, players.get(game.id, 0)) for game in games]
+
+
+@dataclass(frozen=True)
+class GameSummary:
+    game: LiveGame
+    players: int
+
+
+def open_games_for(session: Session, student: User, now: dt.datetime) -> list[LiveGame]:
+    """Games running in the student's classes, to join from their home page."""
+    games = session.scalars(
+        select(LiveGame)
+        .join(Membership, Membership.class_id == LiveGame.class_id)
+        .join(Classroom, Classroom.id == LiveGame.class_id)
+        .where(
+            Membership.student_id == student.id,
+            Membership.removed_at.is_(None),
+            Classroom.archived_at.is_(None),
+            LiveGame.ended_at.is_(None),
+            LiveGame.changed_at > now - dt.timedelta(hours=IDLE_HOURS),
+        )
+        .order_by(LiveGame.id)
+    )
+    return list(games)
+
+
+# Hosting
+
+
+def start_game(
+    session: Session,
+    classroom: Classroom,
+    quiz_id: int,
+    seconds: int,
+    now: dt.datetime,
+    *,
+    rng: random.Random | None = None,
+) -> tuple[LiveGame, LiveGame | None]:
+    """A new game in its lobby, and the class's game it ended, if one was running."""
+    if seconds not in live.SECONDS_CHOICES:
+        raise Conflict("Choose one of the times offered for each question.")
+    quiz = next((q for q in playable_quizzes(session, classroom) if q.id == quiz_id), None)
+    if quiz is None:
+        raise Conflict(
+            "That quiz cannot be played live: choose one of the list. A quiz that limits its"
+            " attempts is a test, and a live game would show its answers to the class."
+        )
+    locks.hold(session, classroom)
+    ended = running_game(session, classroom, now)
+    if ended is not None:
+        ended.ended_at = now
+    rng = rng or random.Random(secrets.randbits(64))
+    settings = quiz_of(quiz)
+    versions = {v.question_key: v for v in current_versions(session, quiz.bank_id)}
+    keys = draw(settings, [question_of(v) for v in versions.values()], rng)
+    if not keys:
+        raise Conflict("This quiz has no questions at the moment.")
+    game = LiveGame(
+        class_id=classroom.id,
+        quiz_id=quiz.id,
+        host_id=classroom.teacher_id,
+        seconds_per_question=seconds,
+        question_order=[versions[key].id for key in keys],
+        option_orders={
+            str(versions[key].id): option_order(
+                question_of(versions[key]), settings.shuffle_choices, rng
+            )
+            for key in keys
+        },
+        question_index=-1,
+        step=0,
+        created_at=now,
+        changed_at=now,
+    )
+    session.add(game)
+    session.flush()
+    return game, ended
+
+
+def game_for_host(session: Session, game_id: int, teacher: User) -> LiveGame:
+    game = session.get(LiveGame, game_id)
+    if game is None:
+        raise NotFound("There is no such game.")
+    if game.classroom.teacher_id != teacher.id:
+        raise Forbidden("This game belongs to another teacher's class.")
+    return game
+
+
+def _hold(session: Session, game: LiveGame, step: int | None = None) -> None:
+    """Hold the game's row and read it again: two clicks take turns. A `step` other than the
+    game's is a click on a page the game has left."""
+    locks.hold(session, game)
+    session.refresh(game)
+    if step is not None and step != game.step:
+        raise Conflict("The game had already moved on (a second click, or another tab).")
+
+
+def advance(session: Session, game: LiveGame, step: int, now: dt.datetime) -> Phase:
+    """The host's one button: open the first question, close the open one early, open the
+    next, or end the game after the last."""
+    _hold(session, game, step)
+    current = phase(game, now)
+    if current is Phase.FINISHED:
+        raise Conflict("This game has ended.")
+    if current is Phase.QUESTION:
+        game.closed_at = now
+    elif game.question_index + 1 < len(game.question_order):
+        game.question_index += 1
+        game.opened_at = now
+        game.closes_at = now + dt.timedelta(seconds=game.seconds_per_question)
+        game.closed_at = None
+    else:
+        game.ended_at = now
+    game.step += 1
+    game.changed_at = now
+    session.flush()
+    return phase(game, now)
+
+
+def end_game(session: Session, game: LiveGame, step: int, now: dt.datetime) -> None:
+    _hold(session, game, step)
+    if game.ended_at is None:
+        game.ended_at = now
+        game.step += 1
+        game.changed_at = now
+        session.flush()
+
+
+# Playing
+
+
+def game_for_player(session: Session, game_id: int, user: User) -> LiveGame:
+    """A game of a class the user is in (their teacher hosts it, and has their own page)."""
+    game = session.get(LiveGame, game_id)
+    if game is None:
+        raise NotFound("There is no such game.")
+    member = session.scalar(
+        select(Membership.id).where(
+            Membership.class_id == game.class_id,
+            Membership.student_id == user.id,
+            Membership.removed_at.is_(None),
+        )
+    )
+    if member is None or game.classroom.archived_at is not None:
+        raise Forbidden("This game belongs to a class you are not in.")
+    return game
+
+
+def player_of(session: Session, game: LiveGame, user: User) -> LivePlayer | None:
+    return session.scalar(
+        select(LivePlayer).where(LivePlayer.game_id == game.id, LivePlayer.user_id == user.id)
+    )
+
+
+def join(session: Session, game: LiveGame, user: User, now: dt.datetime) -> LivePlayer:
+    """Join the game, or find that one had already joined (another tab, a double click)."""
+    _hold(session, game)
+    if phase(game, now) is Phase.FINISHED:
+        raise Conflict("This game has ended: it can no longer be joined.")
+    player = player_of(session, game, user)
+    if player is None:
+        player = LivePlayer(game_id=game.id, user_id=user.id, joined_at=now)
+        session.add(player)
+        session.flush()
+    return player
+
+
+def answer(
+    session: Session,
+    game: LiveGame,
+    user: User,
+    number: int,
+    raw: Any,
+    now: dt.datetime,
+) -> LiveAnswer:
+    """Grade and keep a player's answer to question `number` (from 1), while it is open."""
+    _hold(session, game)
+    player = player_of(session, game, user)
+    if player is None:
+        raise Conflict("Join the game to answer its questions.")
+    if number != game.question_index + 1 or phase(game, now) is not Phase.QUESTION:
+        raise Conflict(TIME_UP)
+    if _answer_of(session, game, player) is not None:
+        raise Conflict("You have already answered this question: one answer a question.")
+    version = session.get(QuestionVersion, game.question_order[game.question_index])
+    assert version is not None
+    question = question_of(version)
+    checked = checked_answer(question, raw)
+    grade = grading.grade(question, checked)
+    assert game.opened_at is not None
+    elapsed = (now - game.opened_at).total_seconds()
+    given = LiveAnswer(
+        game_id=game.id,
+        question_index=game.question_index,
+        player_id=player.id,
+        question_version_id=version.id,
+        answer=checked,
+        fraction=grade.fraction,
+        points=live.points(grade.fraction, elapsed, game.seconds_per_question),
+        elapsed_ms=max(0, round(elapsed * 1000)),
+        answered_at=now,
+    )
+    session.add(given)
+    session.flush()
+    if _answer_count(session, game) >= _player_count(session, game):
+        game.closed_at = now  # everyone has answered: no need to wait for the clock
+        session.flush()
+    return given
+
+
+def _answer_of(session: Session, game: LiveGame, player: LivePlayer) -> LiveAnswer | None:
+    return session.scalar(
+        select(LiveAnswer).where(
+            LiveAnswer.game_id == game.id,
+            LiveAnswer.question_index == game.question_index,
+            LiveAnswer.player_id == player.id,
+        )
+    )
+
+
+def _answer_count(session: Session, game: LiveGame) -> int:
+    return session.scalar(
+        select(func.count()).where(
+            LiveAnswer.game_id == game.id, LiveAnswer.question_index == game.question_index
+        )
+    )
+
+
+def _player_count(session: Session, game: LiveGame) -> int:
+    return session.scalar(select(func.count()).where(LivePlayer.game_id == game.id))
+
+
+# What the pages show
+
+
+@dataclass(frozen=True)
+class State:
+    """What the pages of a game poll for: a page whose `key` is no longer the game's reloads."""
+
+    phase: Phase
+    number: int
+    """The question's number, from 1 (0 in the lobby)."""
+    total: int
+    remaining_seconds: int | None
+    players: int
+    answers: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.phase}-{self.number}"
+
+
+def state(session: Session, game: LiveGame, now: dt.datetime) -> State:
+    current = phase(game, now)
+    remaining = None
+    if current is Phase.QUESTION and game.closes_at is not None:
+        remaining = max(0, int((game.closes_at - now).total_seconds() + 0.999))
+    return State(
+        phase=current,
+        number=game.question_index + 1,
+        total=len(game.question_order),
+        remaining_seconds=remaining,
+        players=_player_count(session, game),
+        answers=_answer_count(session, game) if game.question_index >= 0 else 0,
+    )
+
+
+def current_question(session: Session, game: LiveGame) -> tuple[Any, list[tuple[str, str]]]:
+    """The open question and its options as (id, text), in the game's order."""
+    version = session.get(QuestionVersion, game.question_order[game.question_index])
+    assert version is not None
+    question = question_of(version)
+    order = game.option_orders.get(str(version.id), [])
+    return question, options_in_order(question, order)
+
+
+def player_names(session: Session, game: LiveGame) -> list[str]:
+    return list(
+        session.scalars(
+            select(User.display_name)
+            .join(LivePlayer, LivePlayer.user_id == User.id)
+            .where(LivePlayer.game_id == game.id)
+            .order_by(LivePlayer.joined_at, LivePlayer.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    right: bool
+
+
+@dataclass(frozen=True)
+class Reveal:
+    """A closed question: its answer, and how the class answered it."""
+
+    answer: str
+    bars: list[Bar]
+    answered: int
+    right: int
+
+
+def reveal(session: Session, game: LiveGame) -> Reveal:
+    question, options = current_question(session, game)
+    rows = session.execute(
+        select(LiveAnswer.answer, LiveAnswer.fraction).where(
+            LiveAnswer.game_id == game.id, LiveAnswer.question_index == game.question_index
+        )
+    ).all()
+    right = sum(1 for _, fraction in rows if fraction >= 1)
+    if question.type in ("single", "multiple", "true_false"):
+        if question.type == "true_false":
+            options = [("true", "True"), ("false", "False")]
+        correct_ids = _right_options(question)
+        picks = {oid: 0 for oid, _ in options}
+        for given, _ in rows:
+            for oid in given if isinstance(given, list) else [given]:
+                key = str(oid).lower()
+                if key in picks:
+                    picks[key] += 1
+        bars = [Bar(text, picks[oid], oid in correct_ids) for oid, text in options]
+    else:
+        partly = sum(1 for _, fraction in rows if 0 < fraction < 1)
+        bars = [
+            Bar("Right", right, True),
+            Bar("Partly right", partly, False),
+            Bar("Wrong", len(rows) - right - partly, False),
+        ]
+        if question.type in ("short", "numeric", "date"):
+            bars = [bar for bar in bars if bar.label != "Partly right"]
+    return Reveal(grading.describe_answer(question), bars, len(rows), right)
+
+
+def _right_options(question: Any) -> set[str]:
+    if question.type == "true_false":
+        return {"true" if question.answer else "false"}
+    ids = question.choice_ids()
+    if question.type == "single":
+        return {ids[question.correct]}
+    return {ids[text] for text in question.answer}
+
+
+def standings(session: Session, game: LiveGame) -> list[live.Place]:
+    """Every player, ranked; one who has not answered yet has 0 points."""
+    points = func.coalesce(func.sum(LiveAnswer.points), 0)
+    # Only the answers that earned points count towards the time.
+    seconds = func.coalesce(
+        func.sum(case((LiveAnswer.points > 0, LiveAnswer.elapsed_ms), else_=0)), 0
+    )
+    right = func.coalesce(func.sum(case((LiveAnswer.fraction >= 1, 1), else_=0)), 0)
+    rows = session.execute(
+        select(LivePlayer.id, User.display_name, points, seconds, right)
+        .join(User, User.id == LivePlayer.user_id)
+        .outerjoin(LiveAnswer, LiveAnswer.player_id == LivePlayer.id)
+        .where(LivePlayer.game_id == game.id)
+        .group_by(LivePlayer.id, User.display_name)
+    ).all()
+    scores = [
+        live.Score(player_id, name, int(total), ms / 1000, int(full))
+        for player_id, name, total, ms, full in rows
+    ]
+    return live.standings(scores, game.created_at)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A player's answer to the current question, as their page shows it."""
+
+    given: str
+    points: int
+    grade: grading.Grade
+
+
+def turn_of(session: Session, game: LiveGame, player: LivePlayer) -> Turn | None:
+    given = _answer_of(session, game, player)
+    if given is None:
+        return None
+    version = session.get(QuestionVersion, given.question_version_id)
+    assert version is not None
+    question = question_of(version)
+    return Turn(
+        grading.describe_response(question, given.answer),
+        given.points,
+        grading.grade(question, given.answer),
+    )

@@ -1,0 +1,390 @@
+"""Live games: a teacher hosts a quiz, the class answers it together against the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from quizapp.db import session_scope
+from quizapp.models import (
+    Classroom,
+    LiveAnswer,
+    LiveGame,
+    LivePlayer,
+    Membership,
+    QuestionVersion,
+    utcnow,
+)
+from quizapp.services.content import question_of
+from tests.conftest import Browser
+from tests.web.conftest import Room
+from tests.web.helpers import LIBRARY_BANK, correct_form, quiz_id, text_of, wrong_form
+
+
+def start_game(room: Room, quiz: str = "key-facts", seconds: int = 30) -> int:
+    response = room.teacher.post(
+        f"/live/classes/{room.class_id}",
+        {"quiz": str(quiz_id(room.app, LIBRARY_BANK, quiz)), "seconds": str(seconds)},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(re.search(r"/live/(\d+)/host$", response.headers["Location"]).group(1))
+
+
+def game_of(app: Flask, game_id: int) -> LiveGame:
+    with session_scope(app) as session:
+        game = session.get(LiveGame, game_id)
+        session.expunge(game)
+        return game
+
+
+def change_game(app: Flask, game_id: int, **values) -> None:
+    with session_scope(app) as session:
+        game = session.get(LiveGame, game_id)
+        for name, value in values.items():
+            setattr(game, name, value)
+
+
+def question_now(app: Flask, game_id: int):
+    game = game_of(app, game_id)
+    with session_scope(app) as session:
+        version = session.get(QuestionVersion, game.question_order[game.question_index])
+        return question_of(version)
+
+
+def step(room: Room, game_id: int):
+    return room.teacher.post(
+        f"/live/{game_id}/next", {"step": str(game_of(room.app, game_id).step)}
+    )
+
+
+def join_all(room: Room, game_id: int) -> None:
+    for student in room.students:
+        assert student.post(f"/live/{game_id}/join").status_code == 302
+
+
+def answer(browser: Browser, game_id: int, number: int, fields: dict):
+    return browser.post(f"/live/{game_id}/answer", {"number": str(number), **fields})
+
+
+def answers_of(app: Flask, game_id: int) -> list[LiveAnswer]:
+    with session_scope(app) as session:
+        rows = list(
+            session.scalars(
+                select(LiveAnswer).where(LiveAnswer.game_id == game_id).order_by(LiveAnswer.id)
+            )
+        )
+        session.expunge_all()
+        return rows
+
+
+def state(browser: Browser, game_id: int) -> dict:
+    response = browser.get(f"/live/{game_id}/state")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def page(browser: Browser, path: str) -> str:
+    response = browser.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return text_of(response.get_data(as_text=True))
+
+
+# Starting and joining
+
+
+def test_the_class_page_offers_live_games_of_quizzes_that_are_not_tests(room):
+    html = room.teacher.get(f"/classes/{room.class_id}").get_data(as_text=True)
+    section = html[html.index('id="live-heading"') :]
+    assert "Start a live game" in section
+    assert ">Key facts<" in section and ">Every kind of question<" in section
+    assert ">Against the clock<" not in section  # it limits attempts: a test
+
+
+def test_a_test_cannot_be_played_live(room):
+    response = room.teacher.post(
+        f"/live/classes/{room.class_id}",
+        {"quiz": str(quiz_id(room.app, LIBRARY_BANK, "timed")), "seconds": "30"},
+    )
+    assert response.status_code == 302
+    assert "Choose a quiz of the list" in page(room.teacher, f"/classes/{room.class_id}")
+    with session_scope(room.app) as session:
+        assert session.scalar(select(func.count()).select_from(LiveGame)) == 0
+
+
+def test_students_join_from_their_home_page_and_the_host_sees_them(room):
+    game = start_game(room)
+    assert "Join the game" in page(room.teacher, f"/live/{game}/host")
+    home = room.students[0].get("/").get_data(as_text=True)
+    assert "A live game of “Key facts” is running in Year 9" in text_of(home)
+    assert f'href="/live/{game}"' in home
+    assert "Join the live game" in page(room.students[0], f"/live/{game}")
+    join_all(room, game)
+    join_all(room, game)  # a second click joins once
+    assert "You are in!" in page(room.students[0], f"/live/{game}")
+    host = page(room.teacher, f"/live/{game}/host")
+    assert "2 joined" in host and "Ana" in host and "Ben" in host
+    assert state(room.students[1], game) == {
+        "key": "lobby-0",
+        "players": 2,
+        "answers": 0,
+        "remaining": None,
+    }
+
+
+def test_the_teacher_is_sent_from_the_players_page_to_the_host_screen(room):
+    game = start_game(room)
+    response = room.teacher.get(f"/live/{game}")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/host")
+
+
+def test_a_student_removed_from_the_class_cannot_play(room):
+    game = start_game(room)
+    with session_scope(room.app) as session:
+        membership = session.scalar(
+            select(Membership).where(Membership.student_id == room.student_ids[1])
+        )
+        membership.removed_at = utcnow()
+    assert room.students[1].get(f"/live/{game}").status_code == 403
+    assert room.students[1].post(f"/live/{game}/join").status_code == 403
+    assert "live game" not in room.students[1].get("/").get_data(as_text=True)
+
+
+def test_a_new_game_ends_the_one_running(room):
+    first = start_game(room)
+    second = start_game(room, "all-types")
+    assert game_of(room.app, first).ended_at is not None
+    assert game_of(room.app, second).ended_at is None
+    section = page(room.teacher, f"/classes/{room.class_id}")
+    assert "A game of “Every kind of question” is running" in section
+
+
+def test_an_archived_class_cannot_start_a_game(room):
+    with session_scope(room.app) as session:
+        session.get(Classroom, room.class_id).archived_at = utcnow()
+    response = room.teacher.post(
+        f"/live/classes/{room.class_id}",
+        {"quiz": str(quiz_id(room.app, LIBRARY_BANK, "key-facts")), "seconds": "30"},
+    )
+    assert response.status_code == 409
+    assert "archived" in text_of(response.get_data(as_text=True))
+
+
+# Questions and answers
+
+
+def test_no_page_shows_the_answer_while_the_question_is_open(room):
+    game = start_game(room, "all-types")
+    join_all(room, game)
+    step(room, game)
+    question = question_now(room.app, game)
+    for browser, path in (
+        (room.teacher, f"/live/{game}/host"),
+        (room.students[0], f"/live/{game}"),
+    ):
+        html = room_html = browser.get(path).get_data(as_text=True)
+        assert question.prompt in html
+        assert question.explanation not in room_html and question.source not in room_html
+        assert "Answer:" not in text_of(html) and "Right answer" not in text_of(html)
+    assert state(room.students[0], game)["key"] == "question-1"
+    # Once closed, the class sees it.
+    step(room, game)
+    host = page(room.teacher, f"/live/{game}/host")
+    assert "Answer:" in host and question.source in host
+
+
+def test_a_right_answer_scores_more_the_sooner_it_comes(room):
+    game = start_game(room, seconds=30)
+    join_all(room, game)
+    step(room, game)
+    question = question_now(room.app, game)
+    assert answer(room.students[0], game, 1, correct_form(question)).status_code == 302
+    change_game(
+        room.app, game, opened_at=game_of(room.app, game).opened_at - dt.timedelta(seconds=15)
+    )
+    assert answer(room.students[1], game, 1, correct_form(question)).status_code == 302
+    fast, slow = answers_of(room.app, game)
+    assert fast.fraction == slow.fraction == 1
+    assert 990 <= fast.points <= 1000
+    assert 740 <= slow.points <= 750
+
+
+def test_a_wrong_answer_scores_nothing_and_everyone_answering_closes_the_question(room):
+    game = start_game(room, seconds=60)
+    join_all(room, game)
+    step(room, game)
+    question = question_now(room.app, game)
+    answer(room.students[0], game, 1, correct_form(question))
+    assert state(room.teacher, game)["key"] == "question-1"
+    assert state(room.teacher, game)["answers"] == 1
+    answer(room.students[1], game, 1, wrong_form(question))
+    assert [row.points > 0 for row in answers_of(room.app, game)] == [True, False]
+    assert state(room.teacher, game)["key"] == "answer-1"  # no need to wait a minute
+    ben = page(room.students[1], f"/live/{game}")
+    assert "Not quite +0 points" in ben and "You are 2nd of 2" in ben
+    ana = page(room.students[0], f"/live/{game}")
+    assert "Right!" in ana and "You are 1st of 2" in ana
+    host = page(room.teacher, f"/live/{game}/host")
+    assert "1 of 2 answers right" in host
+    assert host.index("Ana") < host.index("Ben")
+
+
+def test_one_answer_a_question(room):
+    game = start_game(room, seconds=60)
+    join_all(room, game)
+    step(room, game)
+    question = question_now(room.app, game)
+    answer(room.students[0], game, 1, wrong_form(question))
+    response = answer(room.students[0], game, 1, correct_form(question))
+    assert response.status_code == 302
+    assert "You have already answered this question" in page(room.students[0], f"/live/{game}")
+    assert [row.points for row in answers_of(room.app, game)] == [0]
+
+
+def test_an_answer_after_the_time_is_up_is_refused(room):
+    game = start_game(room, seconds=10)
+    join_all(room, game)
+    step(room, game)
+    question = question_now(room.app, game)
+    change_game(room.app, game, closes_at=utcnow() - dt.timedelta(seconds=1))
+    answer(room.students[0], game, 1, correct_form(question))
+    assert "Time was up" in page(room.students[0], f"/live/{game}")
+    assert answers_of(room.app, game) == []
+    assert "No answer in time" in page(room.students[0], f"/live/{game}")
+
+
+def test_an_answer_to_a_question_already_gone_is_refused(room):
+    game = start_game(room, seconds=60)
+    join_all(room, game)
+    step(room, game)
+    first = question_now(room.app, game)
+    step(room, game)  # closed
+    step(room, game)  # question 2 open
+    answer(room.students[0], game, 1, correct_form(first))
+    assert "Time was up" in page(room.students[0], f"/live/{game}")
+    assert answers_of(room.app, game) == []
+
+
+def test_an_answer_that_cannot_be_read_is_shown_again_with_the_reason(room):
+    game = start_game(room, "all-types", seconds=60)
+    join_all(room, game)
+    step(room, game)
+    while question_now(room.app, game).type != "numeric":
+        step(room, game)
+        step(room, game)
+    number = game_of(room.app, game).question_index + 1
+    response = answer(room.students[0], game, number, {"answer": "about a lot"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'value="about a lot"' in html and 'role="alert"' in html
+    response = answer(room.students[0], game, number, {})
+    assert response.status_code == 422
+    assert "Give an answer before sending it." in text_of(response.get_data(as_text=True))
+    assert answers_of(room.app, game) == []
+
+
+def test_a_player_who_has_not_joined_cannot_answer(room):
+    game = start_game(room, seconds=60)
+    room.students[0].post(f"/live/{game}/join")
+    step(room, game)
+    question = question_now(room.app, game)
+    answer(room.students[1], game, 1, correct_form(question))
+    assert answers_of(room.app, game) == []
+    assert "Join the live game" in page(room.students[1], f"/live/{game}")
+
+
+# Hosting
+
+
+def test_a_double_click_moves_the_game_on_once(room):
+    game = start_game(room)
+    stamp = str(game_of(room.app, game).step)
+    room.teacher.post(f"/live/{game}/next", {"step": stamp})
+    room.teacher.post(f"/live/{game}/next", {"step": stamp})
+    moved = game_of(room.app, game)
+    assert moved.question_index == 0 and moved.closed_at is None
+    assert "already moved on" in page(room.teacher, f"/live/{game}/host")
+
+
+def test_the_host_closes_a_question_early_then_opens_the_next(room):
+    game = start_game(room, seconds=60)
+    join_all(room, game)
+    step(room, game)
+    step(room, game)
+    assert state(room.students[0], game)["key"] == "answer-1"
+    step(room, game)
+    assert state(room.students[0], game)["key"] == "question-2"
+    assert 55 <= state(room.students[0], game)["remaining"] <= 60
+
+
+def test_a_whole_game_ends_with_final_standings(room):
+    game = start_game(room, seconds=60)
+    join_all(room, game)
+    total = len(game_of(room.app, game).question_order)
+    for number in range(1, total + 1):
+        step(room, game)
+        question = question_now(room.app, game)
+        answer(room.students[0], game, number, correct_form(question))
+        if number == 1:
+            answer(room.students[1], game, number, correct_form(question))
+        else:
+            step(room, game)  # Ben does not answer: the host closes the question
+    step(room, game)
+    assert game_of(room.app, game).ended_at is not None
+    ana = page(room.students[0], f"/live/{game}")
+    assert "Game over" in ana
+    assert "You finished 1st of 2" in ana and f"{total} right answers" in ana
+    host = page(room.teacher, f"/live/{game}/host")
+    assert "Final standings" in host
+    assert host.index("1. Ana") < host.index("2. Ben")
+    assert f"1 of {total}" in host  # Ben's right answers, in the teacher's table
+    assert "Start: show question 1" not in host and "End the game" not in host
+
+
+def test_a_hidden_leaderboard_keeps_names_off_the_screen(room):
+    with session_scope(room.app) as session:
+        session.get(Classroom, room.class_id).leaderboard_mode = "hidden"
+    game = start_game(room, seconds=60)
+    join_all(room, game)
+    step(room, game)
+    question = question_now(room.app, game)
+    answer(room.students[0], game, 1, correct_form(question))
+    answer(room.students[1], game, 1, wrong_form(question))
+    host = page(room.teacher, f"/live/{game}/host")
+    assert "keeps its leaderboard hidden" in host and "1. Ana" not in host
+    change_game(room.app, game, ended_at=utcnow())
+    ben = page(room.students[1], f"/live/{game}")
+    assert "You finished 2nd of 2" in ben and "Ana" not in ben
+
+
+def test_ending_a_game_asks_first(room):
+    game = start_game(room)
+    stamp = str(game_of(room.app, game).step)
+    response = room.teacher.post(f"/live/{game}/end", {"step": stamp})
+    assert response.status_code == 200
+    assert "End the game?" in text_of(response.get_data(as_text=True))
+    assert game_of(room.app, game).ended_at is None
+    room.teacher.post(f"/live/{game}/end", {"step": stamp, "confirmed": "yes"})
+    assert game_of(room.app, game).ended_at is not None
+    assert "This game has ended" in page(room.students[0], f"/live/{game}")
+    assert room.students[0].post(f"/live/{game}/join").status_code == 409
+
+
+def test_a_game_left_idle_for_hours_is_over(room):
+    game = start_game(room)
+    change_game(room.app, game, changed_at=utcnow() - dt.timedelta(hours=4))
+    assert "live game" not in room.students[0].get("/").get_data(as_text=True)
+    assert state(room.students[0], game)["key"] == "finished-0"
+    assert "running" not in page(room.teacher, f"/classes/{room.class_id}").split("Latest games")[1]
+
+
+def test_the_class_page_lists_past_games_with_their_players(room):
+    game = start_game(room)
+    join_all(room, game)
+    change_game(room.app, game, ended_at=utcnow())
+    listed = page(room.teacher, f"/classes/{room.class_id}").split("Latest games")[1]
+    assert "Key facts" in listed and "2 players" in listed
+    with session_scope(room.app) as session:
+        assert session.scalar(select(func.count()).select_from(LivePlayer)) == 2
