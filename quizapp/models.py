@@ -306,7 +306,6 @@ class LiveGame(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), index=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"))
-    host_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     seconds_per_question: Mapped[int] = mapped_column(Integer)
     # Drawn when the game is made, as an attempt's are: the same for every player.
     question_order: Mapped[list[int]] = mapped_column(JSON)
@@ -333,6 +332,9 @@ class LivePlayer(Base):
     game_id: Mapped[int] = mapped_column(ForeignKey("live_games.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     joined_at: Mapped[dt.datetime] = mapped_column(AwareDateTime, default=utcnow)
+    seen_index: Mapped[int] = mapped_column(Integer, default=-1)
+    seen_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime)
+    """When the question `seen_index` reached the player's device: its points count from then."""
 
     user: Mapped[User] = relationship()
 

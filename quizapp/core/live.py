@@ -20,13 +20,18 @@ SLOWEST_SHARE = 0.5
 SECONDS_CHOICES = (10, 20, 30, 45, 60, 90, 120)
 DEFAULT_SECONDS = 30
 """Enough to read a question and type a short answer on a phone."""
+DELIVERY_SECONDS = 3.0
+"""A question reaches the players' devices up to this long after the host opens it (the
+pages ask every 2 seconds): an answer's time counts from when it arrived, within this."""
 TOP_PLACES = 5
 """The places shown to the class: on the host's screen, and at the end on each device."""
 
 POINTS_RULE = (
     f"A right answer earns up to {MAX_POINTS:,} points, fewer the longer it takes: at the"
     f" last second, {SLOWEST_SHARE:.0%} of them. A partly right answer earns its share."
-    " An answer counts if it reaches the server before the time is up."
+    " The time counts from when the question reaches your device (within"
+    f" {DELIVERY_SECONDS:g} seconds of its showing), and an answer counts if it reaches the"
+    " server before the time is up."
 )
 TIE_BREAK_RULE = (
     "More points rank first; equal points are ordered by the shorter time spent on the"
@@ -45,6 +50,19 @@ def points(fraction: float, elapsed_seconds: float, limit_seconds: float) -> int
         return 0
     share_of_time = min(max(elapsed_seconds, 0.0), limit_seconds) / limit_seconds
     return round(MAX_POINTS * fraction * (1 - SLOWEST_SHARE * share_of_time))
+
+
+def answer_seconds(
+    opened_at: dt.datetime, seen_at: dt.datetime | None, answered_at: dt.datetime
+) -> float:
+    """The time an answer took: from when the question reached the player's device, but no
+    later than `DELIVERY_SECONDS` after it opened (waiting to open it, while the projector
+    shows it, does not buy time); from its opening if that moment is unknown."""
+    start = opened_at
+    if seen_at is not None:
+        delay = (seen_at - opened_at).total_seconds()
+        start = opened_at + dt.timedelta(seconds=min(max(delay, 0.0), DELIVERY_SECONDS))
+    return max(0.0, (answered_at - start).total_seconds())
 
 
 class Phase(StrEnum):

@@ -130,7 +130,8 @@ def _queries() -> tuple[Select[Any], Select[Any], Select[Any]]:
     return quiz, attempts, responses
 
 
-def _options(question: Any, picks: list[Any]) -> list[Option] | None:
+def option_picks(question: Any, picks: list[Any]) -> list[Option] | None:
+    """How often each option of a choice question was picked (None for other questions)."""
     if question.type in ("single", "multiple"):
         ids = question.choice_ids()
         correct = {question.correct} if question.type == "single" else set(question.answer)
@@ -246,7 +247,7 @@ def analyse(session: Session, classroom: Classroom, quiz_id: int) -> Analysis:
             question=questions[version.id],
             stats=item,
             band=statistics.facility_band(item.facility) if item.facility is not None else None,
-            options=_options(questions[version.id], picks[version.id]),
+            options=option_picks(questions[version.id], picks[version.id]),
             wrong_answers=_wrong_answers(version.id in typed, wrong[version.id], item.attempts),
             accepted=_accepted(questions[version.id]) if version.id in typed else None,
             other_versions=keys[version.question_key] > 1,

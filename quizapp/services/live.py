@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from quizapp.core import grading, live
@@ -36,6 +36,7 @@ from quizapp.services import locks
 from quizapp.services.attempts import checked_answer, current_versions
 from quizapp.services.content import options_in_order, question_of, quiz_of
 from quizapp.services.errors import Conflict, Forbidden, NotFound
+from quizapp.services.item_analysis import option_picks
 
 IDLE_HOURS = 3
 """A game its host has not moved on for this long is over: a game left open at the end of
@@ -63,7 +64,12 @@ def playable_quizzes(session: Session, classroom: Classroom) -> list[QuizRecord]
 
 
 def is_over(game: LiveGame, now: dt.datetime) -> bool:
-    return game.ended_at is not None or now - game.changed_at > dt.timedelta(hours=IDLE_HOURS)
+    """Ended by its host, left idle, or its class archived (its students can no longer play)."""
+    return (
+        game.ended_at is not None
+        or now - game.changed_at > dt.timedelta(hours=IDLE_HOURS)
+        or game.classroom.archived_at is not None
+    )
 
 
 def phase(game: LiveGame, now: dt.datetime) -> Phase:
@@ -126,6 +132,7 @@ def open_games_for(session: Session, student: User, now: dt.datetime) -> list[Li
             LiveGame.ended_at.is_(None),
             LiveGame.changed_at > now - dt.timedelta(hours=IDLE_HOURS),
         )
+        .options(selectinload(LiveGame.quiz), selectinload(LiveGame.classroom))
         .order_by(LiveGame.id)
     )
     return list(games)
@@ -141,9 +148,11 @@ def start_game(
     seconds: int,
     now: dt.datetime,
     *,
+    replacing: int | None = None,
     rng: random.Random | None = None,
 ) -> tuple[LiveGame, LiveGame | None]:
-    """A new game in its lobby, and the class's game it ended, if one was running."""
+    """A new game in its lobby, and the class's game it ended: the one running when the
+    teacher's page was made (`replacing`), which must still be the one running."""
     if seconds not in live.SECONDS_CHOICES:
         raise Conflict("Choose one of the times offered for each question.")
     quiz = next((q for q in playable_quizzes(session, classroom) if q.id == quiz_id), None)
@@ -154,6 +163,12 @@ def start_game(
         )
     locks.hold(session, classroom)
     ended = running_game(session, classroom, now)
+    if (ended.id if ended is not None else None) != replacing:
+        # A second click on Start, or a page opened before another game began.
+        raise Conflict(
+            "Another game had started in this class meanwhile (a second click, or another"
+            " tab): it is the one running now."
+        )
     if ended is not None:
         ended.ended_at = now
     rng = rng or random.Random(secrets.randbits(64))
@@ -165,7 +180,6 @@ def start_game(
     game = LiveGame(
         class_id=classroom.id,
         quiz_id=quiz.id,
-        host_id=classroom.teacher_id,
         seconds_per_question=seconds,
         question_order=[versions[key].id for key in keys],
         option_orders={
@@ -202,13 +216,16 @@ def _hold(session: Session, game: LiveGame, step: int | None = None) -> None:
         raise Conflict("The game had already moved on (a second click, or another tab).")
 
 
-def advance(session: Session, game: LiveGame, step: int, now: dt.datetime) -> Phase:
+def advance(session: Session, game: LiveGame, step: int, seen: Phase, now: dt.datetime) -> Phase:
     """The host's one button: open the first question, close the open one early, open the
-    next, or end the game after the last."""
+    next, or end the game after the last. `seen` is the phase the host's page showed: a
+    question that closed by itself since (its time up, everyone answered) is not skipped."""
     _hold(session, game, step)
     current = phase(game, now)
     if current is Phase.FINISHED:
         raise Conflict("This game has ended.")
+    if current is not seen:
+        raise Conflict("The question had closed by itself meanwhile: here is its answer.")
     if current is Phase.QUESTION:
         game.closed_at = now
     elif game.question_index + 1 < len(game.question_order):
@@ -295,7 +312,8 @@ def answer(
     checked = checked_answer(question, raw)
     grade = grading.grade(question, checked)
     assert game.opened_at is not None
-    elapsed = (now - game.opened_at).total_seconds()
+    seen_at = player.seen_at if player.seen_index == game.question_index else None
+    elapsed = live.answer_seconds(game.opened_at, seen_at, now)
     given = LiveAnswer(
         game_id=game.id,
         question_index=game.question_index,
@@ -313,6 +331,16 @@ def answer(
         game.closed_at = now  # everyone has answered: no need to wait for the clock
         session.flush()
     return given
+
+
+def mark_seen(session: Session, game: LiveGame, player: LivePlayer, now: dt.datetime) -> bool:
+    """Note when the open question first reached the player's page; False if it had."""
+    if player.seen_index == game.question_index or phase(game, now) is not Phase.QUESTION:
+        return False
+    player.seen_index = game.question_index
+    player.seen_at = now
+    session.flush()
+    return True
 
 
 def _answer_of(session: Session, game: LiveGame, player: LivePlayer) -> LiveAnswer | None:
@@ -333,8 +361,21 @@ def _answer_count(session: Session, game: LiveGame) -> int:
     )
 
 
+def _players(game: LiveGame) -> Select[Any]:
+    """The game's players still in its class: one removed from it mid-game is no longer
+    waited for, nor shown."""
+    return (
+        select(LivePlayer)
+        .join(
+            Membership,
+            (Membership.class_id == game.class_id) & (Membership.student_id == LivePlayer.user_id),
+        )
+        .where(LivePlayer.game_id == game.id, Membership.removed_at.is_(None))
+    )
+
+
 def _player_count(session: Session, game: LiveGame) -> int:
-    return session.scalar(select(func.count()).where(LivePlayer.game_id == game.id))
+    return session.scalar(select(func.count()).select_from(_players(game).subquery()))
 
 
 # What the pages show
@@ -384,9 +425,9 @@ def current_question(session: Session, game: LiveGame) -> tuple[Any, list[tuple[
 def player_names(session: Session, game: LiveGame) -> list[str]:
     return list(
         session.scalars(
-            select(User.display_name)
-            .join(LivePlayer, LivePlayer.user_id == User.id)
-            .where(LivePlayer.game_id == game.id)
+            _players(game)
+            .with_only_columns(User.display_name)
+            .join(User, User.id == LivePlayer.user_id)
             .order_by(LivePlayer.joined_at, LivePlayer.id)
         )
     )
@@ -417,36 +458,18 @@ def reveal(session: Session, game: LiveGame) -> Reveal:
         )
     ).all()
     right = sum(1 for _, fraction in rows if fraction >= 1)
-    if question.type in ("single", "multiple", "true_false"):
-        if question.type == "true_false":
-            options = [("true", "True"), ("false", "False")]
-        correct_ids = _right_options(question)
-        picks = {oid: 0 for oid, _ in options}
-        for given, _ in rows:
-            for oid in given if isinstance(given, list) else [given]:
-                key = str(oid).lower()
-                if key in picks:
-                    picks[key] += 1
-        bars = [Bar(text, picks[oid], oid in correct_ids) for oid, text in options]
+    picked = option_picks(question, [given for given, _ in rows])
+    if picked is not None:
+        shown = [text for _, text in options]  # the order the class saw them in
+        picked.sort(key=lambda option: shown.index(option.text) if option.text in shown else 0)
+        bars = [Bar(option.text, option.picks, option.correct) for option in picked]
     else:
         partly = sum(1 for _, fraction in rows if 0 < fraction < 1)
-        bars = [
-            Bar("Right", right, True),
-            Bar("Partly right", partly, False),
-            Bar("Wrong", len(rows) - right - partly, False),
-        ]
-        if question.type in ("short", "numeric", "date"):
-            bars = [bar for bar in bars if bar.label != "Partly right"]
+        bars = [Bar("Right", right, True)]
+        if question.type not in ("short", "numeric", "date"):  # those are right or wrong
+            bars.append(Bar("Partly right", partly, False))
+        bars.append(Bar("Wrong", len(rows) - right - partly, False))
     return Reveal(grading.describe_answer(question), bars, len(rows), right)
-
-
-def _right_options(question: Any) -> set[str]:
-    if question.type == "true_false":
-        return {"true" if question.answer else "false"}
-    ids = question.choice_ids()
-    if question.type == "single":
-        return {ids[question.correct]}
-    return {ids[text] for text in question.answer}
 
 
 def standings(session: Session, game: LiveGame) -> list[live.Place]:
@@ -458,10 +481,10 @@ def standings(session: Session, game: LiveGame) -> list[live.Place]:
     )
     right = func.coalesce(func.sum(case((LiveAnswer.fraction >= 1, 1), else_=0)), 0)
     rows = session.execute(
-        select(LivePlayer.id, User.display_name, points, seconds, right)
+        _players(game)
+        .with_only_columns(LivePlayer.id, User.display_name, points, seconds, right)
         .join(User, User.id == LivePlayer.user_id)
         .outerjoin(LiveAnswer, LiveAnswer.player_id == LivePlayer.id)
-        .where(LivePlayer.game_id == game.id)
         .group_by(LivePlayer.id, User.display_name)
     ).all()
     scores = [

@@ -218,6 +218,7 @@ def _render_show(
     if rename_form is None:
         rename_form = RenameForm(formdata=None, data={"name": classroom.name})
     roster = classes.roster_with_activity(session, classroom)
+    running = live.running_game(session, classroom, utcnow())
     return (
         render_template(
             "classes/show.html",
@@ -230,8 +231,8 @@ def _render_show(
             changing=changing,
             zone=user_zone(),
             now=utcnow(),
-            live_form=live_start_form(live.playable_quizzes(session, classroom)),
-            live_running=live.running_game(session, classroom, utcnow()),
+            live_form=live_start_form(live.playable_quizzes(session, classroom), running=running),
+            live_running=running,
             live_games=live.games_of(session, classroom),
         ),
         status,

@@ -41,6 +41,8 @@ REFRESH_SECONDS = 2
 
 class StartForm(FlaskForm):
     quiz = SelectField("Quiz", coerce=int, validators=[InputRequired()])
+    running = HiddenField()
+    """The id of the game running when the page was made, which the new one ends."""
     seconds = SelectField(
         "Time for each question",
         coerce=int,
@@ -49,8 +51,12 @@ class StartForm(FlaskForm):
     )
 
 
-def start_form(quizzes: list[Any], formdata: Any = None) -> StartForm:
+def start_form(
+    quizzes: list[Any], formdata: Any = None, running: LiveGame | None = None
+) -> StartForm:
     form = StartForm(formdata=formdata) if formdata is not None else StartForm()
+    if formdata is None:
+        form.running.data = str(running.id) if running is not None else ""
     form.quiz.choices = [
         SelectChoice(quiz.id, quiz.title, optgroup=quiz.bank.title) for quiz in quizzes
     ]
@@ -61,6 +67,12 @@ class StepForm(ActionForm):
     """A host's button: `step` is the game's step when the page was made."""
 
     step = IntegerField(validators=[InputRequired(), STORABLE])
+
+
+class AdvanceForm(StepForm):
+    """The host's one button; `phase` is the phase the page showed."""
+
+    phase = SelectField(choices=[kind.value for kind in Phase], validators=[InputRequired()])
 
 
 class AnswerForm(ActionForm):
@@ -76,10 +88,21 @@ def start(class_id: int):
     if not form.validate_on_submit():
         flash("Choose a quiz of the list and a time for each question.", "error")
         return redirect(url_for("classes.show", class_id=class_id, _anchor="live-heading"))
-    game, ended = service.start_game(
-        session, classroom, form.quiz.data, form.seconds.data, utcnow()
-    )
-    session.commit()
+    running = form.running.data or ""
+    try:
+        game, ended = service.start_game(
+            session,
+            classroom,
+            form.quiz.data,
+            form.seconds.data,
+            utcnow(),
+            replacing=int(running) if running.isdecimal() else None,
+        )
+        session.commit()
+    except UserError as error:
+        session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("classes.show", class_id=class_id, _anchor="live-heading"))
     if ended is not None:
         flash(
             f"The game of “{ended.quiz.title}” that was running was ended; its results are kept.",
@@ -119,12 +142,11 @@ def host(game_id: int):
     )
 
 
-def _host_step(game_id: int) -> tuple[LiveGame, int | None]:
-    """The host's game, and the step its form carries (None for a form that was not sent
-    whole: the host's screen is shown again)."""
+def _host_step(game_id: int, form: StepForm) -> tuple[LiveGame, bool]:
+    """The host's game, and whether its form was sent whole (if not, the host's screen is
+    shown again)."""
     game = service.game_for_host(db.session(), game_id, current_user)
-    form = StepForm()
-    return game, form.step.data if form.validate_on_submit() else None
+    return game, form.validate_on_submit()
 
 
 def _moved(game: LiveGame, move: Any) -> Any:
@@ -143,19 +165,23 @@ def _moved(game: LiveGame, move: Any) -> Any:
 @bp.route("/<int:game_id>/next", methods=["POST"])
 @teacher_required
 def advance(game_id: int):
-    game, step = _host_step(game_id)
-    if step is None:
+    form = AdvanceForm()
+    game, sent = _host_step(game_id, form)
+    if not sent:
         return redirect(url_for("live.host", game_id=game.id))
-    return _moved(game, lambda: service.advance(db.session(), game, step, utcnow()))
+    seen = Phase(form.phase.data)
+    return _moved(game, lambda: service.advance(db.session(), game, form.step.data, seen, utcnow()))
 
 
 @bp.route("/<int:game_id>/end", methods=["POST"])
 @teacher_required
 def end(game_id: int):
-    game, step = _host_step(game_id)
+    form = StepForm()
+    game, sent = _host_step(game_id, form)
     host_url = url_for("live.host", game_id=game.id)
-    if step is None:
+    if not sent:
         return redirect(host_url)
+    step = form.step.data
     asked = confirmation(
         "End the game?",
         "The game ends now, before its last question, and cannot go on. The answers given"
@@ -209,6 +235,8 @@ def _play_page(game: LiveGame, *, error: str | None = None, typed: Any = None) -
     context: dict[str, Any] = {}
     if player is not None and game.question_index >= 0:
         context["turn"] = service.turn_of(session, game, player)
+        if request.method == "GET" and service.mark_seen(session, game, player, now):
+            session.commit()
         if state.phase in (Phase.QUESTION, Phase.ANSWER):
             context["question"], context["options"] = service.current_question(session, game)
     if player is not None and state.phase in (Phase.ANSWER, Phase.FINISHED):

@@ -12,6 +12,7 @@ from quizapp.core.live import (
     Phase,
     Place,
     Score,
+    answer_seconds,
     phase_of,
     points,
     shown_places,
@@ -112,3 +113,21 @@ def test_a_hidden_leaderboard_shows_only_ones_own_place():
     places = _places(9)
     assert shown_places(places, "hidden") == []
     assert [p.score.player_id for p in shown_places(places, "hidden", 7)] == [7]
+
+
+def at(seconds: float) -> dt.datetime:
+    return NOW + dt.timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize(
+    ("seen", "answered", "expected"),
+    [
+        (None, 12, 12),  # not known to have reached the device: from the opening
+        (at(2), 12, 10),  # two seconds on the way: not the player's
+        (at(10), 12, 9),  # waiting to open it buys at most DELIVERY_SECONDS
+        (at(-1), 12, 12),  # a device clock cannot make it earlier
+        (at(2), 1, 0),  # never negative
+    ],
+)
+def test_an_answers_time_counts_from_when_the_question_reached_the_device(seen, answered, expected):
+    assert answer_seconds(NOW, seen, at(answered)) == pytest.approx(expected)

@@ -351,7 +351,7 @@ def _live_question(room) -> tuple[int, dict]:
 def _held_live_check(monkeypatch, barrier: threading.Barrier) -> None:
     check = live_service.checked_answer
 
-    def held(question, raw):  # each request has counted the answers by now, unheld
+    def held(question, raw):  # unheld, each request would count the answers after this
         meet(barrier)
         return check(question, raw)
 

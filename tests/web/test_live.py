@@ -6,8 +6,10 @@ import datetime as dt
 import re
 
 from flask import Flask
+from markupsafe import escape
 from sqlalchemy import func, select
 
+from quizapp.core import grading
 from quizapp.db import session_scope
 from quizapp.models import (
     Classroom,
@@ -23,11 +25,19 @@ from tests.conftest import Browser
 from tests.web.conftest import Room
 from tests.web.helpers import LIBRARY_BANK, correct_form, quiz_id, text_of, wrong_form
 
+RUNNING = re.compile(r'name="running" type="hidden" value="(\d*)"')
+
 
 def start_game(room: Room, quiz: str = "key-facts", seconds: int = 30) -> int:
+    """Start a game from the class page, as its form does (ending the game running)."""
+    html = room.teacher.get(f"/classes/{room.class_id}").get_data(as_text=True)
     response = room.teacher.post(
         f"/live/classes/{room.class_id}",
-        {"quiz": str(quiz_id(room.app, LIBRARY_BANK, quiz)), "seconds": str(seconds)},
+        {
+            "quiz": str(quiz_id(room.app, LIBRARY_BANK, quiz)),
+            "seconds": str(seconds),
+            "running": RUNNING.search(html).group(1),
+        },
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     return int(re.search(r"/live/(\d+)/host$", response.headers["Location"]).group(1))
@@ -55,9 +65,10 @@ def question_now(app: Flask, game_id: int):
 
 
 def step(room: Room, game_id: int):
-    return room.teacher.post(
-        f"/live/{game_id}/next", {"step": str(game_of(room.app, game_id).step)}
-    )
+    """The host's button, sent from a page made now."""
+    stamp = str(game_of(room.app, game_id).step)
+    seen = state(room.teacher, game_id)["key"].split("-")[0]
+    return room.teacher.post(f"/live/{game_id}/next", {"step": stamp, "phase": seen})
 
 
 def join_all(room: Room, game_id: int) -> None:
@@ -152,6 +163,26 @@ def test_a_student_removed_from_the_class_cannot_play(room):
     assert "live game" not in room.students[1].get("/").get_data(as_text=True)
 
 
+def test_a_player_removed_from_the_class_mid_game_is_neither_awaited_nor_shown(room):
+    game = start_game(room, seconds=60)
+    join_all(room, game)
+    with session_scope(room.app) as session:
+        membership = session.scalar(
+            select(Membership).where(Membership.student_id == room.student_ids[1])
+        )
+        membership.removed_at = utcnow()
+    step(room, game)
+    answer(room.students[0], game, 1, correct_form(question_now(room.app, game)))
+    assert state(room.teacher, game) == {
+        "key": "answer-1",
+        "players": 1,
+        "answers": 1,
+        "remaining": None,
+    }
+    host = page(room.teacher, f"/live/{game}/host")
+    assert "1. Ana" in host and "Ben" not in host
+
+
 def test_a_new_game_ends_the_one_running(room):
     first = start_game(room)
     second = start_game(room, "all-types")
@@ -159,6 +190,35 @@ def test_a_new_game_ends_the_one_running(room):
     assert game_of(room.app, second).ended_at is None
     section = page(room.teacher, f"/classes/{room.class_id}")
     assert "A game of “Every kind of question” is running" in section
+
+
+def test_starting_twice_from_one_page_starts_one_game(room):
+    form = {
+        "quiz": str(quiz_id(room.app, LIBRARY_BANK, "key-facts")),
+        "seconds": "30",
+        "running": "",
+    }
+    first = room.teacher.post(f"/live/classes/{room.class_id}", form)
+    second = room.teacher.post(f"/live/classes/{room.class_id}", form)
+    assert first.headers["Location"].endswith("/host")
+    assert second.headers["Location"].endswith(f"/classes/{room.class_id}#live-heading")
+    assert "Another game had started in this class meanwhile" in page(
+        room.teacher, f"/classes/{room.class_id}"
+    )
+    with session_scope(room.app) as session:
+        games = session.scalars(select(LiveGame)).all()
+        assert [game.ended_at for game in games] == [None]
+
+
+def test_archiving_the_class_ends_its_game(room):
+    game = start_game(room)
+    join_all(room, game)
+    with session_scope(room.app) as session:
+        session.get(Classroom, room.class_id).archived_at = utcnow()
+    assert state(room.teacher, game)["key"] == "finished-0"
+    step(room, game)
+    assert game_of(room.app, game).question_index == -1
+    assert "This game has ended" in page(room.teacher, f"/live/{game}/host")
 
 
 def test_an_archived_class_cannot_start_a_game(room):
@@ -176,23 +236,50 @@ def test_an_archived_class_cannot_start_a_game(room):
 
 
 def test_no_page_shows_the_answer_while_the_question_is_open(room):
-    game = start_game(room, "all-types")
+    game = start_game(room, "all-types", seconds=60)
     join_all(room, game)
+    total = len(game_of(room.app, game).question_order)
+    kinds = set()
+    for number in range(1, total + 1):
+        step(room, game)
+        question = question_now(room.app, game)
+        kinds.add(question.type)
+        right = grading.describe_answer(question)
+        pages = ((room.teacher, f"/live/{game}/host"), (room.students[0], f"/live/{game}"))
+        for browser, path in pages:
+            html = browser.get(path).get_data(as_text=True)
+            assert state(browser, game)["key"] == f"question-{number}"
+            assert escape(question.explanation) not in html and escape(question.source) not in html
+            assert "Answer:" not in text_of(html) and "Right answer" not in text_of(html)
+            assert "✓" not in html and 'class="right"' not in html
+            if question.type in ("short", "numeric", "date", "cloze"):
+                assert escape(right) not in html, (question.type, right)
+        step(room, game)  # closed: the class sees it
+        host = room.teacher.get(f"/live/{game}/host").get_data(as_text=True)
+        assert "Answer:" in text_of(host) and escape(question.source) in host
+    assert kinds == {
+        "single",
+        "multiple",
+        "true_false",
+        "short",
+        "numeric",
+        "date",
+        "match",
+        "order",
+        "cloze",
+    }
+
+
+def test_the_projector_shows_a_cloze_text_with_its_gaps(room):
+    game = start_game(room, "all-types", seconds=60)
     step(room, game)
+    while question_now(room.app, game).type != "cloze":
+        step(room, game)
+        step(room, game)
     question = question_now(room.app, game)
-    for browser, path in (
-        (room.teacher, f"/live/{game}/host"),
-        (room.students[0], f"/live/{game}"),
-    ):
-        html = room_html = browser.get(path).get_data(as_text=True)
-        assert question.prompt in html
-        assert question.explanation not in room_html and question.source not in room_html
-        assert "Answer:" not in text_of(html) and "Right answer" not in text_of(html)
-    assert state(room.students[0], game)["key"] == "question-1"
-    # Once closed, the class sees it.
-    step(room, game)
-    host = page(room.teacher, f"/live/{game}/host")
-    assert "Answer:" in host and question.source in host
+    html = room.teacher.get(f"/live/{game}/host").get_data(as_text=True)
+    assert html.count('class="live-gap"') == len(question.gaps())
+    assert question.segments()[0].strip() in html
 
 
 def test_a_right_answer_scores_more_the_sooner_it_comes(room):
@@ -209,6 +296,26 @@ def test_a_right_answer_scores_more_the_sooner_it_comes(room):
     assert fast.fraction == slow.fraction == 1
     assert 990 <= fast.points <= 1000
     assert 740 <= slow.points <= 750
+
+
+def test_time_counts_from_when_the_question_reached_the_device(room):
+    """A phone learns of the question at its next poll: those seconds are not its player's.
+    Waiting longer to open it, while the projector shows it, buys nothing."""
+    game = start_game(room, seconds=30)
+    join_all(room, game)
+    step(room, game)
+    question = question_now(room.app, game)
+    opened = game_of(room.app, game).opened_at
+    change_game(room.app, game, opened_at=opened - dt.timedelta(seconds=2))
+    ana, ben = room.students
+    ana.get(f"/live/{game}")  # two seconds late: all of them forgiven
+    answer(ana, game, 1, correct_form(question))
+    change_game(room.app, game, opened_at=opened - dt.timedelta(seconds=10))
+    ben.get(f"/live/{game}")  # ten seconds late: three forgiven
+    answer(ben, game, 1, correct_form(question))
+    prompt, late = answers_of(room.app, game)
+    assert prompt.points >= 995  # 967 if counted from the opening
+    assert 875 <= late.points <= 885  # 1000 if counted from the page
 
 
 def test_a_wrong_answer_scores_nothing_and_everyone_answering_closes_the_question(room):
@@ -301,11 +408,26 @@ def test_a_player_who_has_not_joined_cannot_answer(room):
 def test_a_double_click_moves_the_game_on_once(room):
     game = start_game(room)
     stamp = str(game_of(room.app, game).step)
-    room.teacher.post(f"/live/{game}/next", {"step": stamp})
-    room.teacher.post(f"/live/{game}/next", {"step": stamp})
+    room.teacher.post(f"/live/{game}/next", {"step": stamp, "phase": "lobby"})
+    room.teacher.post(f"/live/{game}/next", {"step": stamp, "phase": "lobby"})
     moved = game_of(room.app, game)
     assert moved.question_index == 0 and moved.closed_at is None
     assert "already moved on" in page(room.teacher, f"/live/{game}/host")
+
+
+def test_a_close_sent_after_the_question_closed_by_itself_skips_nothing(room):
+    """The host's page still showed the open question when the last answer came in."""
+    game = start_game(room, seconds=60)
+    join_all(room, game)
+    step(room, game)
+    stamp = str(game_of(room.app, game).step)
+    question = question_now(room.app, game)
+    for student in room.students:
+        answer(student, game, 1, correct_form(question))
+    room.teacher.post(f"/live/{game}/next", {"step": stamp, "phase": "question"})
+    assert game_of(room.app, game).question_index == 0
+    host = page(room.teacher, f"/live/{game}/host")
+    assert "closed by itself meanwhile" in host and "Answer:" in host
 
 
 def test_the_host_closes_a_question_early_then_opens_the_next(room):
@@ -357,6 +479,8 @@ def test_a_hidden_leaderboard_keeps_names_off_the_screen(room):
     change_game(room.app, game, ended_at=utcnow())
     ben = page(room.students[1], f"/live/{game}")
     assert "You finished 2nd of 2" in ben and "Ana" not in ben
+    final = page(room.teacher, f"/live/{game}/host")
+    assert "Final standings" in final and "Ana" not in final and "Ben" not in final
 
 
 def test_ending_a_game_asks_first(room):
