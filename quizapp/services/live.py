@@ -34,6 +34,7 @@ from quizapp.models import (
 )
 from quizapp.services import locks
 from quizapp.services.attempts import checked_answer, current_versions
+from quizapp.services.catalog import quiz_question_count
 from quizapp.services.content import options_in_order, question_of, quiz_of
 from quizapp.services.errors import Conflict, Forbidden, NotFound
 from quizapp.services.item_analysis import option_picks
@@ -48,7 +49,13 @@ TIME_UP = "Time was up: this question closed before your answer reached us."
 # Which quizzes, which games
 
 
-def playable_quizzes(session: Session, classroom: Classroom) -> list[QuizRecord]:
+@dataclass(frozen=True)
+class PlayableQuiz:
+    record: QuizRecord
+    questions: int
+
+
+def playable_quizzes(session: Session, classroom: Classroom) -> list[PlayableQuiz]:
     """Quizzes the class's teacher may host: the school's and their own, that do not limit
     attempts (a test's answers would be shown to the class), with questions."""
     quizzes = session.scalars(
@@ -60,7 +67,19 @@ def playable_quizzes(session: Session, classroom: Classroom) -> list[QuizRecord]
         )
         .order_by(BankRecord.title, QuizRecord.position, QuizRecord.title)
     )
-    return [quiz for quiz in quizzes if quiz_of(quiz).attempts is None]
+    questions_of_bank: dict[int, list[Any]] = {}
+    playable = []
+    for quiz in quizzes:
+        settings = quiz_of(quiz)
+        if settings.attempts is not None:
+            continue
+        if quiz.bank_id not in questions_of_bank:
+            versions = current_versions(session, quiz.bank_id)
+            questions_of_bank[quiz.bank_id] = [question_of(v) for v in versions]
+        count = quiz_question_count(settings, questions_of_bank[quiz.bank_id])
+        if count:
+            playable.append(PlayableQuiz(quiz, count))
+    return playable
 
 
 def is_over(game: LiveGame, now: dt.datetime) -> bool:
@@ -119,12 +138,22 @@ class GameSummary:
     players: int
 
 
-def open_games_for(session: Session, student: User, now: dt.datetime) -> list[LiveGame]:
-    """Games running in the student's classes, to join from their home page."""
-    games = session.scalars(
-        select(LiveGame)
+@dataclass(frozen=True)
+class OpenGame:
+    game: LiveGame
+    joined: bool
+
+
+def open_games_for(session: Session, student: User, now: dt.datetime) -> list[OpenGame]:
+    """Games running in the student's classes, to join (or go back to) from their home page."""
+    rows = session.execute(
+        select(LiveGame, LivePlayer.id)
         .join(Membership, Membership.class_id == LiveGame.class_id)
         .join(Classroom, Classroom.id == LiveGame.class_id)
+        .outerjoin(
+            LivePlayer,
+            (LivePlayer.game_id == LiveGame.id) & (LivePlayer.user_id == student.id),
+        )
         .where(
             Membership.student_id == student.id,
             Membership.removed_at.is_(None),
@@ -135,7 +164,7 @@ def open_games_for(session: Session, student: User, now: dt.datetime) -> list[Li
         .options(selectinload(LiveGame.quiz), selectinload(LiveGame.classroom))
         .order_by(LiveGame.id)
     )
-    return list(games)
+    return [OpenGame(game, player_id is not None) for game, player_id in rows]
 
 
 # Hosting
@@ -155,7 +184,9 @@ def start_game(
     teacher's page was made (`replacing`), which must still be the one running."""
     if seconds not in live.SECONDS_CHOICES:
         raise Conflict("Choose one of the times offered for each question.")
-    quiz = next((q for q in playable_quizzes(session, classroom) if q.id == quiz_id), None)
+    quiz = next(
+        (q.record for q in playable_quizzes(session, classroom) if q.record.id == quiz_id), None
+    )
     if quiz is None:
         raise Conflict(
             "That quiz cannot be played live: choose one of the list. A quiz that limits its"

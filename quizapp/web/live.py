@@ -54,11 +54,21 @@ class StartForm(FlaskForm):
 def start_form(
     quizzes: list[Any], formdata: Any = None, running: LiveGame | None = None
 ) -> StartForm:
-    form = StartForm(formdata=formdata) if formdata is not None else StartForm()
+    # Prefixed: the class page's assign form has a quiz field too.
+    form = (
+        StartForm(formdata=formdata, prefix="live")
+        if formdata is not None
+        else StartForm(prefix="live")
+    )
     if formdata is None:
         form.running.data = str(running.id) if running is not None else ""
     form.quiz.choices = [
-        SelectChoice(quiz.id, quiz.title, optgroup=quiz.bank.title) for quiz in quizzes
+        SelectChoice(
+            quiz.record.id,
+            f"{quiz.record.title} ({quiz.questions} question{'s' if quiz.questions != 1 else ''})",
+            optgroup=quiz.record.bank.title,
+        )
+        for quiz in quizzes
     ]
     return form
 
@@ -184,8 +194,7 @@ def end(game_id: int):
     step = form.step.data
     asked = confirmation(
         "End the game?",
-        "The game ends now, before its last question, and cannot go on. The answers given"
-        " so far and the standings are kept.",
+        "The game ends now and cannot go on. The answers given so far and the standings are kept.",
         "End the game",
         host_url,
         fields={"step": str(step)},
@@ -233,6 +242,9 @@ def _play_page(game: LiveGame, *, error: str | None = None, typed: Any = None) -
     state = service.state(session, game, now)
     player = service.player_of(session, game, current_user)
     context: dict[str, Any] = {}
+    if state.phase is Phase.FINISHED:
+        running = service.running_game(session, game.classroom, now)
+        context["next_game"] = running if running is not None and running.id != game.id else None
     if player is not None and game.question_index >= 0:
         context["turn"] = service.turn_of(session, game, player)
         if request.method == "GET" and service.mark_seen(session, game, player, now):
@@ -274,8 +286,11 @@ def join(game_id: int):
     game = service.game_for_player(session, game_id, current_user)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("live.play", game_id=game.id))
-    service.join(session, game, current_user._get_current_object(), utcnow())
-    session.commit()
+    try:
+        service.join(session, game, current_user._get_current_object(), utcnow())
+        session.commit()
+    except Conflict:
+        session.rollback()  # it has ended, which its page says
     return redirect(url_for("live.play", game_id=game.id))
 
 

@@ -25,7 +25,7 @@ from tests.conftest import Browser
 from tests.web.conftest import Room
 from tests.web.helpers import LIBRARY_BANK, correct_form, quiz_id, text_of, wrong_form
 
-RUNNING = re.compile(r'name="running" type="hidden" value="(\d*)"')
+RUNNING = re.compile(r'name="live-running" type="hidden" value="(\d*)"')
 
 
 def start_game(room: Room, quiz: str = "key-facts", seconds: int = 30) -> int:
@@ -34,9 +34,9 @@ def start_game(room: Room, quiz: str = "key-facts", seconds: int = 30) -> int:
     response = room.teacher.post(
         f"/live/classes/{room.class_id}",
         {
-            "quiz": str(quiz_id(room.app, LIBRARY_BANK, quiz)),
-            "seconds": str(seconds),
-            "running": RUNNING.search(html).group(1),
+            "live-quiz": str(quiz_id(room.app, LIBRARY_BANK, quiz)),
+            "live-seconds": str(seconds),
+            "live-running": RUNNING.search(html).group(1),
         },
     )
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -110,14 +110,16 @@ def test_the_class_page_offers_live_games_of_quizzes_that_are_not_tests(room):
     html = room.teacher.get(f"/classes/{room.class_id}").get_data(as_text=True)
     section = html[html.index('id="live-heading"') :]
     assert "Start a live game" in section
-    assert ">Key facts<" in section and ">Every kind of question<" in section
-    assert ">Against the clock<" not in section  # it limits attempts: a test
+    assert ">Key facts (3 questions)<" in section
+    assert ">Every kind of question (9 questions)<" in section
+    assert "Against the clock" not in section  # it limits attempts: a test
+    assert 'for="live-quiz"' in section and 'id="live-quiz"' in section  # not the assign form's
 
 
 def test_a_test_cannot_be_played_live(room):
     response = room.teacher.post(
         f"/live/classes/{room.class_id}",
-        {"quiz": str(quiz_id(room.app, LIBRARY_BANK, "timed")), "seconds": "30"},
+        {"live-quiz": str(quiz_id(room.app, LIBRARY_BANK, "timed")), "live-seconds": "30"},
     )
     assert response.status_code == 302
     assert "Choose a quiz of the list" in page(room.teacher, f"/classes/{room.class_id}")
@@ -194,9 +196,9 @@ def test_a_new_game_ends_the_one_running(room):
 
 def test_starting_twice_from_one_page_starts_one_game(room):
     form = {
-        "quiz": str(quiz_id(room.app, LIBRARY_BANK, "key-facts")),
-        "seconds": "30",
-        "running": "",
+        "live-quiz": str(quiz_id(room.app, LIBRARY_BANK, "key-facts")),
+        "live-seconds": "30",
+        "live-running": "",
     }
     first = room.teacher.post(f"/live/classes/{room.class_id}", form)
     second = room.teacher.post(f"/live/classes/{room.class_id}", form)
@@ -226,7 +228,7 @@ def test_an_archived_class_cannot_start_a_game(room):
         session.get(Classroom, room.class_id).archived_at = utcnow()
     response = room.teacher.post(
         f"/live/classes/{room.class_id}",
-        {"quiz": str(quiz_id(room.app, LIBRARY_BANK, "key-facts")), "seconds": "30"},
+        {"live-quiz": str(quiz_id(room.app, LIBRARY_BANK, "key-facts")), "live-seconds": "30"},
     )
     assert response.status_code == 409
     assert "archived" in text_of(response.get_data(as_text=True))
@@ -493,7 +495,11 @@ def test_ending_a_game_asks_first(room):
     room.teacher.post(f"/live/{game}/end", {"step": stamp, "confirmed": "yes"})
     assert game_of(room.app, game).ended_at is not None
     assert "This game has ended" in page(room.students[0], f"/live/{game}")
-    assert room.students[0].post(f"/live/{game}/join").status_code == 409
+    # A Join sent from a page made before the end leads to the game's page, which says so.
+    joined = room.students[0].post(f"/live/{game}/join")
+    assert joined.status_code == 302 and joined.headers["Location"].endswith(f"/live/{game}")
+    with session_scope(room.app) as session:
+        assert session.scalar(select(func.count()).select_from(LivePlayer)) == 0
 
 
 def test_a_game_left_idle_for_hours_is_over(room):
@@ -512,3 +518,69 @@ def test_the_class_page_lists_past_games_with_their_players(room):
     assert "Key facts" in listed and "2 players" in listed
     with session_scope(room.app) as session:
         assert session.scalar(select(func.count()).select_from(LivePlayer)) == 2
+
+
+def test_a_players_page_of_an_ended_game_leads_to_the_new_one(room):
+    first = start_game(room)
+    join_all(room, first)
+    second = start_game(room, "all-types")
+    html = room.students[0].get(f"/live/{first}").get_data(as_text=True)
+    assert "A new game of “Every kind of question” has started" in text_of(html)
+    assert f'href="/live/{second}"' in html
+
+
+def test_the_home_page_says_when_one_is_already_in_the_game(room):
+    game = start_game(room)
+    room.students[0].post(f"/live/{game}/join")
+    assert "you are in it. Back to it" in page(room.students[0], "/")
+    assert "Year 9. Join" in page(room.students[1], "/")
+
+
+def test_a_student_who_joined_during_the_answer_is_told_so(room):
+    game = start_game(room, seconds=60)
+    room.students[0].post(f"/live/{game}/join")
+    step(room, game)
+    step(room, game)  # closed
+    room.students[1].post(f"/live/{game}/join")
+    ben = page(room.students[1], f"/live/{game}")
+    assert "You joined after this question opened" in ben and "No answer in time" not in ben
+    assert "No answer in time" in page(room.students[0], f"/live/{game}")
+
+
+def test_a_game_ended_early_says_after_which_question(room):
+    game = start_game(room, seconds=60)
+    join_all(room, game)
+    step(room, game)
+    step(room, game)
+    assert "Nobody answered." in page(room.teacher, f"/live/{game}/host")
+    change_game(room.app, game, ended_at=utcnow())
+    host = page(room.teacher, f"/live/{game}/host")
+    assert "The game was ended after question 1 of 3." in host
+    assert "0 of 1" in host  # right answers, of the questions played
+    listed = page(room.teacher, f"/classes/{room.class_id}").split("Latest games")[1]
+    assert "ended after 1 of 3 questions" in listed
+
+
+def test_a_hidden_board_keeps_names_off_the_lobby_too(room):
+    with session_scope(room.app) as session:
+        session.get(Classroom, room.class_id).leaderboard_mode = "hidden"
+    game = start_game(room)
+    join_all(room, game)
+    host = page(room.teacher, f"/live/{game}/host")
+    assert "2 joined" in host and "Ana" not in host and "Names are not shown here" in host
+
+
+def test_a_players_result_of_a_match_is_told_pair_by_pair(room):
+    game = start_game(room, "all-types", seconds=60)
+    join_all(room, game)
+    step(room, game)
+    while question_now(room.app, game).type != "match":
+        step(room, game)
+        step(room, game)
+    question = question_now(room.app, game)
+    number = game_of(room.app, game).question_index + 1
+    answer(room.students[0], game, number, correct_form(question))
+    step(room, game)
+    html = room.students[0].get(f"/live/{game}").get_data(as_text=True)
+    parts = html[html.index('class="parts"') :]
+    assert parts.count("✓") == len(question.pairs)
