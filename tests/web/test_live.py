@@ -10,6 +10,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from quizapp.core import grading
+from quizapp.core.bank.schema import QUESTION_TYPES
 from quizapp.db import session_scope
 from quizapp.models import (
     Classroom,
@@ -69,6 +70,18 @@ def step(room: Room, game_id: int):
     stamp = str(game_of(room.app, game_id).step)
     seen = state(room.teacher, game_id)["key"].split("-")[0]
     return room.teacher.post(f"/live/{game_id}/next", {"step": stamp, "phase": seen})
+
+
+def open_question_of_type(room: Room, kind: str) -> tuple[int, object]:
+    """A game of every kind of question, both students in it, at its question of `kind`:
+    the game's id and the question."""
+    game = start_game(room, "all-types", seconds=60)
+    join_all(room, game)
+    step(room, game)
+    while question_now(room.app, game).type != kind:
+        step(room, game)
+        step(room, game)
+    return game, question_now(room.app, game)
 
 
 def join_all(room: Room, game_id: int) -> None:
@@ -259,26 +272,11 @@ def test_no_page_shows_the_answer_while_the_question_is_open(room):
         step(room, game)  # closed: the class sees it
         host = room.teacher.get(f"/live/{game}/host").get_data(as_text=True)
         assert "Answer:" in text_of(host) and escape(question.source) in host
-    assert kinds == {
-        "single",
-        "multiple",
-        "true_false",
-        "short",
-        "numeric",
-        "date",
-        "match",
-        "order",
-        "cloze",
-    }
+    assert kinds == set(QUESTION_TYPES)
 
 
 def test_the_projector_shows_a_cloze_text_with_its_gaps(room):
-    game = start_game(room, "all-types", seconds=60)
-    step(room, game)
-    while question_now(room.app, game).type != "cloze":
-        step(room, game)
-        step(room, game)
-    question = question_now(room.app, game)
+    game, question = open_question_of_type(room, "cloze")
     html = room.teacher.get(f"/live/{game}/host").get_data(as_text=True)
     assert html.count('class="live-gap"') == len(question.gaps())
     assert question.segments()[0].strip() in html
@@ -377,12 +375,7 @@ def test_an_answer_to_a_question_already_gone_is_refused(room):
 
 
 def test_an_answer_that_cannot_be_read_is_shown_again_with_the_reason(room):
-    game = start_game(room, "all-types", seconds=60)
-    join_all(room, game)
-    step(room, game)
-    while question_now(room.app, game).type != "numeric":
-        step(room, game)
-        step(room, game)
+    game, question = open_question_of_type(room, "numeric")
     number = game_of(room.app, game).question_index + 1
     response = answer(room.students[0], game, number, {"answer": "about a lot"})
     assert response.status_code == 422
@@ -571,13 +564,7 @@ def test_a_hidden_board_keeps_names_off_the_lobby_too(room):
 
 
 def test_a_players_result_of_a_match_is_told_pair_by_pair(room):
-    game = start_game(room, "all-types", seconds=60)
-    join_all(room, game)
-    step(room, game)
-    while question_now(room.app, game).type != "match":
-        step(room, game)
-        step(room, game)
-    question = question_now(room.app, game)
+    game, question = open_question_of_type(room, "match")
     number = game_of(room.app, game).question_index + 1
     answer(room.students[0], game, number, correct_form(question))
     step(room, game)
