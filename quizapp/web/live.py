@@ -40,7 +40,7 @@ REFRESH_SECONDS = 2
 
 
 class StartForm(FlaskForm):
-    quiz = SelectField("Quiz", coerce=int, validators=[InputRequired()])
+    quiz = SelectField("Quiz to play", coerce=int, validators=[InputRequired()])
     running = HiddenField()
     """The id of the game running when the page was made, which the new one ends."""
     seconds = SelectField(

@@ -52,7 +52,7 @@ def test_a_class_plays_a_live_game(live_server, live_app, classroom, new_page):
     login(host, live_server, "mrs-lee")
     host.goto(f"{live_server}/classes/{classroom}")
     live = host.locator("#live")
-    live.get_by_label("Quiz", exact=True).select_option(label="Key facts (3 questions)")
+    live.get_by_label("Quiz to play").select_option(label="Key facts (3 questions)")
     live.get_by_label("Time for each question").select_option(label="60 seconds")
     host.get_by_role("button", name="Start a live game").click()
     expect(host.get_by_role("heading", name="Join the game")).to_be_visible()
