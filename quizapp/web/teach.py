@@ -41,7 +41,7 @@ from quizapp.core.statistics import MIN_ATTEMPTS_TO_FLAG
 from quizapp.models import utcnow
 from quizapp.paths import questions_dir
 from quizapp.services import attempts as attempt_service
-from quizapp.services import bank_uploads, gradebook, item_analysis
+from quizapp.services import bank_uploads, catalog, gradebook, item_analysis
 from quizapp.services.classes import class_for_teacher
 from quizapp.services.content import quiz_of
 from quizapp.services.errors import Forbidden
@@ -193,11 +193,13 @@ def _article(form: UploadForm) -> str | None:
 @bp.route("/banks")
 @teacher_required
 def banks():
-    records = bank_uploads.visible_banks(db.session(), current_user)
+    session = db.session()
+    records = bank_uploads.visible_banks(session, current_user)
     return render_template(
         "teach/banks.html",
         school=[bank for bank in records if bank.owner_id is None],
         own=[bank for bank in records if bank.owner_id is not None],
+        entries={entry.record.id: entry for entry in catalog.catalog(session, current_user)},
     )
 
 

@@ -1918,3 +1918,16 @@ def test_the_owner_can_use_every_teacher_route(app, teacher_world):
     ):
         status = call(teacher, method, url, endpoint, values).status_code
         assert status in (200, 302), (endpoint, status)
+
+
+def test_the_banks_page_counts_each_banks_and_quizs_questions_and_names_tests(
+    make_browser, create_user
+):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    html = text_of(teacher.get("/teach/banks").get_data(as_text=True))
+    library = html[html.index("Riverside library reopens") :]
+    assert "school bank · 9 questions" in library
+    assert "Every kind of question · 9 questions" in library
+    assert "Numbers and dates · 3 questions" in library
+    assert "Against the clock · 3 questions · a test: 2 attempts" in library
+    assert "Key facts · 3 questions Preview" in library  # not a test
