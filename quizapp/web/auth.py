@@ -165,7 +165,7 @@ def signup():
             session.commit()
             _start_session(user, kept, f"Welcome, {user.display_name}! Your account is ready.")
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
-    return render_template("auth/signup.html", form=form)
+    return render_template("auth/signup.html", form=form), 422 if form.errors else 200
 
 
 def _may_sign_up_as(form: SignupForm) -> bool:
@@ -242,7 +242,7 @@ def login():
             session.commit()
             _start_session(user, kept)
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 
 def _keep_guest_work(user: User) -> attempts.Adoption:

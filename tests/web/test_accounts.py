@@ -76,7 +76,7 @@ def test_signup_refuses_a_taken_username_and_mismatched_passwords(browser, creat
             "role": "student",
         },
     )
-    assert mismatch.status_code == 200 and "The passwords differ." in mismatch.get_data(
+    assert mismatch.status_code == 422 and "The passwords differ." in mismatch.get_data(
         as_text=True
     )
 
@@ -127,7 +127,7 @@ def test_teachers_find_the_teacher_code_to_invite_colleagues_and_students_do_not
 
 def test_signup_refuses_an_unknown_role(browser):
     response = signup(browser, "sneaky", role="admin")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Not a valid choice" in response.get_data(as_text=True)
 
 
@@ -190,7 +190,7 @@ def test_failed_logins_are_limited_per_username_and_a_success_is_not_counted(
     classmate_browser.login(classmate)  # a success, on the same address: not counted
     for _ in range(10):
         wrong = guesser.post("/login", {"username": target, "password": "a wrong guess"})
-        assert wrong.status_code == 200
+        assert wrong.status_code == 422
     blocked = guesser.post("/login", {"username": target, "password": PASSWORD})
     assert blocked.status_code == 429
     html = blocked.get_data(as_text=True)
@@ -210,7 +210,7 @@ def test_failed_logins_from_one_address_are_limited_whatever_the_usernames(
     guesser = make_browser()
     for n in range(3):
         wrong = guesser.post("/login", {"username": f"someone{n}", "password": "a guess"})
-        assert wrong.status_code == 200
+        assert wrong.status_code == 422
     held = guesser.post("/login", {"username": username, "password": PASSWORD})
     assert held.status_code == 429
     assert "Too many failed log-ins from this network." in held.get_data(as_text=True)
@@ -437,7 +437,7 @@ def test_wrong_teacher_codes_are_limited_per_address_and_students_still_sign_up(
     guesser = make_browser()
     for guess in range(10):
         wrong = signup(guesser, f"guess{guess}", role="teacher", teacher_code=f"AAAA-{guess:04d}")
-        assert wrong.status_code == 200
+        assert wrong.status_code == 422
         assert "That is not this school’s teacher code." in wrong.get_data(as_text=True)
     # Even the right code waits now, from this address.
     refused = signup(make_browser(), "realteacher", role="teacher")
@@ -463,7 +463,7 @@ def test_mistakes_other_than_the_teacher_code_do_not_count_towards_its_limit(mak
                 "teacher_code": TEACHER_CODE,
             },
         )
-        assert mismatch.status_code == 200
+        assert mismatch.status_code == 422
     assert signup(browser, "teacher", role="teacher").status_code == 302
 
 
@@ -501,7 +501,7 @@ def test_a_user_changes_their_display_name_and_password_on_their_account_page(
     assert "Log out" not in elsewhere.get("/").get_data(as_text=True)
     assert (
         make_browser().post("/login", {"username": username, "password": PASSWORD}).status_code
-        == 200
+        == 422
     )
     make_browser().login(username, new)
 
@@ -560,7 +560,7 @@ def test_a_teacher_gives_a_student_of_their_class_a_new_password(app, make_brows
     assert "Log out" not in student.get("/").get_data(as_text=True)  # logged out everywhere
     assert (
         make_browser().post("/login", {"username": username, "password": PASSWORD}).status_code
-        == 200
+        == 422
     )
     make_browser().login(username, password)
 
