@@ -332,7 +332,7 @@ class LivePlayer(Base):
     game_id: Mapped[int] = mapped_column(ForeignKey("live_games.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     joined_at: Mapped[dt.datetime] = mapped_column(AwareDateTime, default=utcnow)
-    seen_index: Mapped[int] = mapped_column(Integer, default=-1)
+    seen_index: Mapped[int] = mapped_column(Integer, default=-1, server_default="-1")
     seen_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime)
     """When the question `seen_index` reached the player's device: its points count from then."""
 

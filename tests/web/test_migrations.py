@@ -47,6 +47,10 @@ def test_the_live_games_migration_undoes_and_redoes(tmp_path: Path):
     engine = create_engine(url)
     try:
         assert live_tables <= set(inspect(engine).get_table_names())
+        migrate.downgrade(url, "b8e4c2d6a1f0")
+        columns = {column["name"] for column in inspect(engine).get_columns("live_players")}
+        assert "seen_at" not in columns and "user_id" in columns
+        assert "host_id" in {c["name"] for c in inspect(engine).get_columns("live_games")}
         migrate.downgrade(url, "7d3c1a5e9f20")
         assert not live_tables & set(inspect(engine).get_table_names())
         migrate.upgrade(url)
