@@ -11,11 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from quizapp.core.codes import normalize_code, readable_code
-from quizapp.models import Attempt, Classroom, Membership, ReviewLogRecord, User
+from quizapp.models import Attempt, Classroom, LiveGame, Membership, ReviewLogRecord, User
 from quizapp.services import leaderboards, locks
 from quizapp.services.errors import Conflict, Forbidden, NotFound
 
@@ -191,9 +191,15 @@ def rename_class(session: Session, classroom: Classroom, name: str) -> Classroom
 
 
 def archive_class(session: Session, classroom: Classroom, now: dt.datetime) -> Classroom:
-    """Hide the class from its students and close it to joining; everything is kept."""
+    """Hide the class from its students and close it to joining; everything is kept. Its
+    live game ends: unarchiving the class does not bring it back."""
     if classroom.archived_at is None:
         classroom.archived_at = now
+        session.execute(
+            update(LiveGame)
+            .where(LiveGame.class_id == classroom.id, LiveGame.ended_at.is_(None))
+            .values(ended_at=now)
+        )
         session.flush()
     return classroom
 

@@ -384,12 +384,18 @@ def _answer_of(session: Session, game: LiveGame, player: LivePlayer) -> LiveAnsw
     )
 
 
-def _answer_count(session: Session, game: LiveGame) -> int:
-    return session.scalar(
-        select(func.count()).where(
-            LiveAnswer.game_id == game.id, LiveAnswer.question_index == game.question_index
-        )
+def _answers(game: LiveGame, *columns: Any) -> Select[Any]:
+    """The answers to the current question of the players still in the class."""
+    return (
+        _players(game)
+        .with_only_columns(*columns)
+        .join(LiveAnswer, LiveAnswer.player_id == LivePlayer.id)
+        .where(LiveAnswer.question_index == game.question_index)
     )
+
+
+def _answer_count(session: Session, game: LiveGame) -> int:
+    return session.scalar(_answers(game, func.count()))
 
 
 def _players(game: LiveGame) -> Select[Any]:
@@ -423,10 +429,13 @@ class State:
     remaining_seconds: int | None
     players: int
     answers: int
+    next_game: LiveGame | None = None
+    """For a game over: the class's game running since, which its pages lead to."""
 
     @property
     def key(self) -> str:
-        return f"{self.phase}-{self.number}"
+        key = f"{self.phase}-{self.number}"
+        return f"{key}-{self.next_game.id}" if self.next_game is not None else key
 
 
 def state(session: Session, game: LiveGame, now: dt.datetime) -> State:
@@ -434,6 +443,10 @@ def state(session: Session, game: LiveGame, now: dt.datetime) -> State:
     remaining = None
     if current is Phase.QUESTION and game.closes_at is not None:
         remaining = max(0, int((game.closes_at - now).total_seconds() + 0.999))
+    following = None
+    if current is Phase.FINISHED:
+        running = running_game(session, game.classroom, now)
+        following = running if running is not None and running.id != game.id else None
     return State(
         phase=current,
         number=game.question_index + 1,
@@ -441,6 +454,7 @@ def state(session: Session, game: LiveGame, now: dt.datetime) -> State:
         remaining_seconds=remaining,
         players=_player_count(session, game),
         answers=_answer_count(session, game) if game.question_index >= 0 else 0,
+        next_game=following,
     )
 
 
@@ -483,11 +497,7 @@ class Reveal:
 
 def reveal(session: Session, game: LiveGame) -> Reveal:
     question, options = current_question(session, game)
-    rows = session.execute(
-        select(LiveAnswer.answer, LiveAnswer.fraction).where(
-            LiveAnswer.game_id == game.id, LiveAnswer.question_index == game.question_index
-        )
-    ).all()
+    rows = session.execute(_answers(game, LiveAnswer.answer, LiveAnswer.fraction)).all()
     right = sum(1 for _, fraction in rows if fraction >= 1)
     picked = option_picks(question, [given for given, _ in rows])
     if picked is not None:

@@ -242,9 +242,6 @@ def _play_page(game: LiveGame, *, error: str | None = None, typed: Any = None) -
     state = service.state(session, game, now)
     player = service.player_of(session, game, current_user)
     context: dict[str, Any] = {}
-    if state.phase is Phase.FINISHED:
-        running = service.running_game(session, game.classroom, now)
-        context["next_game"] = running if running is not None and running.id != game.id else None
     if player is not None and game.question_index >= 0:
         context["turn"] = service.turn_of(session, game, player)
         if request.method == "GET" and service.mark_seen(session, game, player, now):

@@ -38,10 +38,17 @@
       busy = true;
       fetch(url, { cache: "no-store", credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) {
+          // No longer allowed (removed from the class, the class archived, logged out):
+          // the page itself says why.
+          if (response.status === 401 || response.status === 403 || response.status === 404) {
+            window.location.reload();
+            return null;
+          }
           if (!response.ok) throw new Error("HTTP " + response.status);
           return response.json();
         })
         .then(function (state) {
+          if (state === null) return;
           if (state.key !== key || (players !== null && String(state.players) !== players)) {
             window.location.reload();
             return;

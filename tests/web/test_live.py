@@ -84,6 +84,23 @@ def open_question_of_type(room: Room, kind: str) -> tuple[int, object]:
     return game, question_now(room.app, game)
 
 
+def at_first_question(room: Room, seconds: int = 60) -> tuple[int, object]:
+    """A game of "Key facts", both students in it, at its first question: its id and the
+    question."""
+    game = start_game(room, seconds=seconds)
+    join_all(room, game)
+    step(room, game)
+    return game, question_now(room.app, game)
+
+
+def remove_student(room: Room, index: int) -> None:
+    with session_scope(room.app) as session:
+        membership = session.scalar(
+            select(Membership).where(Membership.student_id == room.student_ids[index])
+        )
+        membership.removed_at = utcnow()
+
+
 def join_all(room: Room, game_id: int) -> None:
     for student in room.students:
         assert student.post(f"/live/{game_id}/join").status_code == 302
@@ -168,11 +185,7 @@ def test_the_teacher_is_sent_from_the_players_page_to_the_host_screen(room):
 
 def test_a_student_removed_from_the_class_cannot_play(room):
     game = start_game(room)
-    with session_scope(room.app) as session:
-        membership = session.scalar(
-            select(Membership).where(Membership.student_id == room.student_ids[1])
-        )
-        membership.removed_at = utcnow()
+    remove_student(room, 1)
     assert room.students[1].get(f"/live/{game}").status_code == 403
     assert room.students[1].post(f"/live/{game}/join").status_code == 403
     assert "live game" not in room.students[1].get("/").get_data(as_text=True)
@@ -181,11 +194,7 @@ def test_a_student_removed_from_the_class_cannot_play(room):
 def test_a_player_removed_from_the_class_mid_game_is_neither_awaited_nor_shown(room):
     game = start_game(room, seconds=60)
     join_all(room, game)
-    with session_scope(room.app) as session:
-        membership = session.scalar(
-            select(Membership).where(Membership.student_id == room.student_ids[1])
-        )
-        membership.removed_at = utcnow()
+    remove_student(room, 1)
     step(room, game)
     answer(room.students[0], game, 1, correct_form(question_now(room.app, game)))
     assert state(room.teacher, game) == {
@@ -228,12 +237,13 @@ def test_starting_twice_from_one_page_starts_one_game(room):
 def test_archiving_the_class_ends_its_game(room):
     game = start_game(room)
     join_all(room, game)
-    with session_scope(room.app) as session:
-        session.get(Classroom, room.class_id).archived_at = utcnow()
-    assert state(room.teacher, game)["key"] == "finished-0"
+    assert room.teacher.post(f"/classes/{room.class_id}/archive").status_code == 302
+    assert state(room.teacher, game)["key"].startswith("finished-0")
     step(room, game)
     assert game_of(room.app, game).question_index == -1
     assert "This game has ended" in page(room.teacher, f"/live/{game}/host")
+    room.teacher.post(f"/classes/{room.class_id}/unarchive")
+    assert game_of(room.app, game).ended_at is not None  # it does not come back
 
 
 def test_an_archived_class_cannot_start_a_game(room):
@@ -283,10 +293,7 @@ def test_the_projector_shows_a_cloze_text_with_its_gaps(room):
 
 
 def test_a_right_answer_scores_more_the_sooner_it_comes(room):
-    game = start_game(room, seconds=30)
-    join_all(room, game)
-    step(room, game)
-    question = question_now(room.app, game)
+    game, question = at_first_question(room, 30)
     assert answer(room.students[0], game, 1, correct_form(question)).status_code == 302
     change_game(
         room.app, game, opened_at=game_of(room.app, game).opened_at - dt.timedelta(seconds=15)
@@ -301,10 +308,7 @@ def test_a_right_answer_scores_more_the_sooner_it_comes(room):
 def test_time_counts_from_when_the_question_reached_the_device(room):
     """A phone learns of the question at its next poll: those seconds are not its player's.
     Waiting longer to open it, while the projector shows it, buys nothing."""
-    game = start_game(room, seconds=30)
-    join_all(room, game)
-    step(room, game)
-    question = question_now(room.app, game)
+    game, question = at_first_question(room, 30)
     opened = game_of(room.app, game).opened_at
     change_game(room.app, game, opened_at=opened - dt.timedelta(seconds=2))
     ana, ben = room.students
@@ -319,10 +323,7 @@ def test_time_counts_from_when_the_question_reached_the_device(room):
 
 
 def test_a_wrong_answer_scores_nothing_and_everyone_answering_closes_the_question(room):
-    game = start_game(room, seconds=60)
-    join_all(room, game)
-    step(room, game)
-    question = question_now(room.app, game)
+    game, question = at_first_question(room, 60)
     answer(room.students[0], game, 1, correct_form(question))
     assert state(room.teacher, game)["key"] == "question-1"
     assert state(room.teacher, game)["answers"] == 1
@@ -339,10 +340,7 @@ def test_a_wrong_answer_scores_nothing_and_everyone_answering_closes_the_questio
 
 
 def test_one_answer_a_question(room):
-    game = start_game(room, seconds=60)
-    join_all(room, game)
-    step(room, game)
-    question = question_now(room.app, game)
+    game, question = at_first_question(room, 60)
     answer(room.students[0], game, 1, wrong_form(question))
     response = answer(room.students[0], game, 1, correct_form(question))
     assert response.status_code == 302
@@ -351,10 +349,7 @@ def test_one_answer_a_question(room):
 
 
 def test_an_answer_after_the_time_is_up_is_refused(room):
-    game = start_game(room, seconds=10)
-    join_all(room, game)
-    step(room, game)
-    question = question_now(room.app, game)
+    game, question = at_first_question(room, 10)
     change_game(room.app, game, closes_at=utcnow() - dt.timedelta(seconds=1))
     answer(room.students[0], game, 1, correct_form(question))
     assert "Time was up" in page(room.students[0], f"/live/{game}")
@@ -463,10 +458,7 @@ def test_a_whole_game_ends_with_final_standings(room):
 def test_a_hidden_leaderboard_keeps_names_off_the_screen(room):
     with session_scope(room.app) as session:
         session.get(Classroom, room.class_id).leaderboard_mode = "hidden"
-    game = start_game(room, seconds=60)
-    join_all(room, game)
-    step(room, game)
-    question = question_now(room.app, game)
+    game, question = at_first_question(room, 60)
     answer(room.students[0], game, 1, correct_form(question))
     answer(room.students[1], game, 1, wrong_form(question))
     host = page(room.teacher, f"/live/{game}/host")
@@ -520,6 +512,8 @@ def test_a_players_page_of_an_ended_game_leads_to_the_new_one(room):
     html = room.students[0].get(f"/live/{first}").get_data(as_text=True)
     assert "A new game of “Every kind of question” has started" in text_of(html)
     assert f'href="/live/{second}"' in html
+    # Its page polls: the key of a game over changes when another begins.
+    assert state(room.students[0], first)["key"] == f"finished-0-{second}"
 
 
 def test_the_home_page_says_when_one_is_already_in_the_game(room):
@@ -571,3 +565,31 @@ def test_a_players_result_of_a_match_is_told_pair_by_pair(room):
     html = room.students[0].get(f"/live/{game}").get_data(as_text=True)
     parts = html[html.index('class="parts"') :]
     assert parts.count("✓") == len(question.pairs)
+
+
+def test_the_answer_of_a_player_removed_since_is_not_counted(room):
+    game, question = at_first_question(room, 60)
+    answer(room.students[1], game, 1, wrong_form(question))
+    remove_student(room, 1)
+    assert state(room.teacher, game) == {
+        "key": "question-1",
+        "players": 1,
+        "answers": 0,
+        "remaining": state(room.teacher, game)["remaining"],
+    }
+    answer(room.students[0], game, 1, correct_form(question))
+    assert state(room.teacher, game)["key"] == "answer-1"
+    assert "1 of 1 answer right." in page(room.teacher, f"/live/{game}/host")
+
+
+def test_a_game_ended_in_its_lobby_says_so_everywhere(room):
+    game = start_game(room)
+    join_all(room, game)
+    change_game(room.app, game, ended_at=utcnow())
+    assert "The game was ended before its first question." in page(
+        room.teacher, f"/live/{game}/host"
+    )
+    ana = page(room.students[0], f"/live/{game}")
+    assert "Your teacher ended the game before its first question." in ana
+    listed = page(room.teacher, f"/classes/{room.class_id}").split("Latest games")[1]
+    assert "ended before its first question" in listed
