@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from flask import Flask
 from markupsafe import escape
 from sqlalchemy import func, select
@@ -593,3 +594,19 @@ def test_a_game_ended_in_its_lobby_says_so_everywhere(room):
     assert "Your teacher ended the game before its first question." in ana
     listed = page(room.teacher, f"/classes/{room.class_id}").split("Latest games")[1]
     assert "ended before its first question" in listed
+
+
+@pytest.mark.parametrize("kind", ["match", "order"])
+def test_the_projector_lists_a_match_or_order_answer_one_line_each(room, kind):
+    game, question = open_question_of_type(room, kind)
+    step(room, game)  # closed
+    html = room.teacher.get(f"/live/{game}/host").get_data(as_text=True)
+    answer_list = html[html.index("<strong>Answer:</strong>") :]
+    answer_list = answer_list[: answer_list.index("</ul>" if kind == "match" else "</ol>")]
+    lines = (
+        [f"{pair.left} — {pair.right}" for pair in question.pairs]
+        if kind == "match"
+        else list(question.items)
+    )
+    assert answer_list.count("<li>") == len(lines)
+    assert all(f"<li>{escape(line)}</li>" in answer_list for line in lines)
