@@ -610,3 +610,12 @@ def test_the_projector_lists_a_match_or_order_answer_one_line_each(room, kind):
     )
     assert answer_list.count("<li>") == len(lines)
     assert all(f"<li>{escape(line)}</li>" in answer_list for line in lines)
+
+
+def test_a_players_result_of_a_select_all_is_not_told_option_by_option(room):
+    game, question = open_question_of_type(room, "multiple")
+    number = game_of(room.app, game).question_index + 1
+    answer(room.students[0], game, number, correct_form(question))
+    step(room, game)
+    html = room.students[0].get(f"/live/{game}").get_data(as_text=True)
+    assert "Right!" in text_of(html) and 'class="parts"' not in html
