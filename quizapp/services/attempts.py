@@ -230,19 +230,7 @@ def start_attempt(
             raise Conflict(
                 f"You have used all {_attempts(settings.attempts)} allowed for this quiz."
             )
-    rng = rng or random.Random(secrets.randbits(64))
-    versions = {v.question_key: v for v in current_versions(session, quiz.bank_id)}
-    questions = [question_of(v) for v in versions.values()]
-    keys = draw(settings, questions, rng)
-    if not keys:
-        raise Conflict("This quiz has no questions at the moment.")
-    order = [versions[key].id for key in keys]
-    options = {
-        str(versions[key].id): option_order(
-            question_of(versions[key]), settings.shuffle_choices, rng
-        )
-        for key in keys
-    }
+    drawn = draw_questions(session, quiz, rng or random.Random(secrets.randbits(64)))
     deadline = None
     if settings.time_limit_minutes:
         deadline = now + dt.timedelta(minutes=settings.time_limit_minutes)
@@ -254,14 +242,43 @@ def start_attempt(
         started_at=now,
         last_activity_at=now,
         deadline_at=deadline,
-        question_order=order,
-        option_orders=options,
+        question_order=drawn.order,
+        option_orders=drawn.options,
         current_index=0,
-        max_points=sum(question_of(versions[key]).points for key in keys),
+        max_points=drawn.max_points,
     )
     session.add(attempt)
     session.flush()
     return attempt
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """The questions drawn for an attempt or a live game, fixed so that a reload shows the
+    same: question version ids, and per version the order of its choices or items."""
+
+    order: list[int]
+    options: dict[str, list[str]]
+    max_points: float
+
+
+def draw_questions(session: Session, quiz: QuizRecord, rng: random.Random) -> Drawn:
+    """Draw the quiz's questions (its selection, count and shuffling) from its bank as it
+    is now."""
+    settings = quiz_of(quiz)
+    versions = {v.question_key: v for v in current_versions(session, quiz.bank_id)}
+    keys = draw(settings, [question_of(v) for v in versions.values()], rng)
+    if not keys:
+        raise Conflict("This quiz has no questions at the moment.")
+    drawn = [versions[key] for key in keys]
+    return Drawn(
+        order=[version.id for version in drawn],
+        options={
+            str(version.id): option_order(question_of(version), settings.shuffle_choices, rng)
+            for version in drawn
+        },
+        max_points=sum(question_of(version).points for version in drawn),
+    )
 
 
 def get_attempt(session: Session, attempt_id: int, taker: Taker) -> Attempt:

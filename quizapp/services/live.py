@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from quizapp.core import grading, live
 from quizapp.core.live import Phase
-from quizapp.core.quizzes import draw, option_order
 from quizapp.models import (
     BankRecord,
     Classroom,
@@ -33,7 +32,7 @@ from quizapp.models import (
     User,
 )
 from quizapp.services import locks
-from quizapp.services.attempts import checked_answer, current_versions
+from quizapp.services.attempts import checked_answer, current_versions, draw_questions
 from quizapp.services.catalog import quiz_question_count
 from quizapp.services.content import options_in_order, question_of, quiz_of
 from quizapp.services.errors import Conflict, Forbidden, NotFound
@@ -112,7 +111,7 @@ def running_game(session: Session, classroom: Classroom, now: dt.datetime) -> Li
 
 
 def games_of(session: Session, classroom: Classroom, limit: int = 10) -> list[GameSummary]:
-    """The class's latest games, newest first, with their player counts and winners."""
+    """The class's latest games, newest first, with their player counts."""
     games = list(
         session.scalars(
             select(LiveGame)
@@ -202,23 +201,13 @@ def start_game(
         )
     if ended is not None:
         ended.ended_at = now
-    rng = rng or random.Random(secrets.randbits(64))
-    settings = quiz_of(quiz)
-    versions = {v.question_key: v for v in current_versions(session, quiz.bank_id)}
-    keys = draw(settings, [question_of(v) for v in versions.values()], rng)
-    if not keys:
-        raise Conflict("This quiz has no questions at the moment.")
+    drawn = draw_questions(session, quiz, rng or random.Random(secrets.randbits(64)))
     game = LiveGame(
         class_id=classroom.id,
         quiz_id=quiz.id,
         seconds_per_question=seconds,
-        question_order=[versions[key].id for key in keys],
-        option_orders={
-            str(versions[key].id): option_order(
-                question_of(versions[key]), settings.shuffle_choices, rng
-            )
-            for key in keys
-        },
+        question_order=drawn.order,
+        option_orders=drawn.options,
         question_index=-1,
         step=0,
         created_at=now,
@@ -247,7 +236,7 @@ def _hold(session: Session, game: LiveGame, step: int | None = None) -> None:
         raise Conflict("The game had already moved on (a second click, or another tab).")
 
 
-def advance(session: Session, game: LiveGame, step: int, seen: Phase, now: dt.datetime) -> Phase:
+def advance(session: Session, game: LiveGame, step: int, seen: Phase, now: dt.datetime) -> None:
     """The host's one button: open the first question, close the open one early, open the
     next, or end the game after the last. `seen` is the phase the host's page showed: a
     question that closed by itself since (its time up, everyone answered) is not skipped."""
@@ -269,7 +258,6 @@ def advance(session: Session, game: LiveGame, step: int, seen: Phase, now: dt.da
     game.step += 1
     game.changed_at = now
     session.flush()
-    return phase(game, now)
 
 
 def end_game(session: Session, game: LiveGame, step: int, now: dt.datetime) -> None:

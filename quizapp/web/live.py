@@ -55,11 +55,7 @@ def start_form(
     quizzes: list[Any], formdata: Any = None, running: LiveGame | None = None
 ) -> StartForm:
     # Prefixed: the class page's assign form has a quiz field too.
-    form = (
-        StartForm(formdata=formdata, prefix="live")
-        if formdata is not None
-        else StartForm(prefix="live")
-    )
+    form = StartForm(formdata=formdata, prefix="live")
     if formdata is None:
         form.running.data = str(running.id) if running is not None else ""
     form.quiz.choices = [
@@ -86,7 +82,9 @@ class AdvanceForm(StepForm):
 
 
 class AnswerForm(ActionForm):
-    number = HiddenField()
+    """`number` is the question's, from 1: an answer to a question since closed is refused."""
+
+    number = IntegerField(validators=[InputRequired(), STORABLE])
 
 
 @bp.route("/classes/<int:class_id>", methods=["POST"])
@@ -144,7 +142,6 @@ def host(game_id: int):
         "live/host.html",
         game=game,
         state=state,
-        step_form=StepForm(formdata=None, data={"step": game.step}),
         refresh_seconds=REFRESH_SECONDS,
         points_rule=POINTS_RULE,
         tie_break_rule=TIE_BREAK_RULE,
@@ -298,10 +295,10 @@ def answer(game_id: int):
     game = service.game_for_player(session, game_id, current_user)
     form = AnswerForm()
     play_url = url_for("live.play", game_id=game.id)
-    if not form.validate_on_submit() or not (form.number.data or "").isdecimal():
+    if not form.validate_on_submit():
         flash("The answer could not be read: answer again.", "error")
         return redirect(play_url)
-    number = int(form.number.data)
+    number = form.number.data
     now = utcnow()
     if number != game.question_index + 1 or game.question_index < 0:
         flash(service.TIME_UP, "error")
