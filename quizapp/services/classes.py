@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from quizapp.core.codes import normalize_code, readable_code
 from quizapp.models import Attempt, Classroom, LiveGame, Membership, ReviewLogRecord, User
-from quizapp.services import leaderboards, locks
+from quizapp.services import leaderboards, live, locks
 from quizapp.services.errors import Conflict, Forbidden, NotFound
 
 CODE_LENGTH = 6
@@ -238,6 +238,7 @@ def remove_student(
         membership.removed_at = now
         session.flush()
         leaderboards.standings_changed(session)
+        live.student_removed(session, classroom, now)
     return membership
 
 

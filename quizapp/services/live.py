@@ -346,10 +346,25 @@ def answer(
     )
     session.add(given)
     session.flush()
-    if _answer_count(session, game) >= _player_count(session, game):
-        game.closed_at = now  # everyone has answered: no need to wait for the clock
-        session.flush()
+    _close_if_everyone_answered(session, game, now)
     return given
+
+
+def student_removed(session: Session, classroom: Classroom, now: dt.datetime) -> None:
+    """A student was taken off the class's roster: if they were the last one the open
+    question waited for, it closes now rather than when its time is up."""
+    game = running_game(session, classroom, now)
+    if game is not None:
+        _hold(session, game)
+        _close_if_everyone_answered(session, game, now)
+
+
+def _close_if_everyone_answered(session: Session, game: LiveGame, now: dt.datetime) -> None:
+    if phase(game, now) is not Phase.QUESTION:
+        return
+    if _answer_count(session, game) >= _player_count(session, game):
+        game.closed_at = now  # no need to wait for the clock
+        session.flush()
 
 
 def mark_seen(session: Session, game: LiveGame, player: LivePlayer, now: dt.datetime) -> bool:

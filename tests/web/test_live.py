@@ -208,6 +208,37 @@ def test_a_player_removed_from_the_class_mid_game_is_neither_awaited_nor_shown(r
     assert "1. Ana" in host and "Ben" not in host
 
 
+def test_removing_the_last_player_the_question_waits_for_closes_it(room):
+    game = start_game(room, seconds=60)
+    join_all(room, game)
+    step(room, game)
+    answer(room.students[0], game, 1, correct_form(question_now(room.app, game)))
+    assert state(room.teacher, game)["key"] == "question-1"
+
+    removed = room.teacher.post(
+        f"/classes/{room.class_id}/students/{room.student_ids[1]}/remove", {"confirmed": "yes"}
+    )
+    assert removed.status_code == 302
+    assert state(room.teacher, game) == {
+        "key": "answer-1",
+        "players": 1,
+        "answers": 1,
+        "remaining": None,
+    }
+
+
+def test_removing_a_player_who_answered_leaves_the_question_open(room):
+    game = start_game(room, seconds=60)
+    join_all(room, game)
+    step(room, game)
+    answer(room.students[0], game, 1, correct_form(question_now(room.app, game)))
+
+    room.teacher.post(
+        f"/classes/{room.class_id}/students/{room.student_ids[0]}/remove", {"confirmed": "yes"}
+    )
+    assert state(room.teacher, game)["key"] == "question-1"
+
+
 def test_a_new_game_ends_the_one_running(room):
     first = start_game(room)
     second = start_game(room, "all-types")
