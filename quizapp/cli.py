@@ -51,7 +51,8 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
 
     PATHS are bank files or folders (searched for *.yaml and *.yml); by default
     the questions folder (QUIZAPP_QUESTIONS_DIR, if set). Exits with status 1 if any bank
-    has a problem.
+    has a problem. Warnings (a practice quiz that gives a test's answers away) are printed
+    too, but do not stop a bank from being imported.
     """
     folders = list(paths) or [questions_dir(os.environ.get(f"{PREFIX}QUESTIONS_DIR"))]
     loaded = load_banks(folders)
@@ -65,13 +66,26 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
         for item in failed
         for problem in _problems_of(item)
     ]
+    warnings = [
+        dataclasses.replace(warning, file=_shown_path(warning.file))
+        for item in loaded
+        if item.ok
+        for warning in item.warnings
+    ]
     if as_json:
         banks = [bank_to_json(item.bank) for item in loaded if item.ok and item.bank is not None]
         found = [dataclasses.asdict(problem) for problem in problems]
-        click.echo(json.dumps({"banks": banks, "problems": found}, ensure_ascii=False, indent=2))
+        told = [dataclasses.asdict(warning) for warning in warnings]
+        click.echo(
+            json.dumps(
+                {"banks": banks, "problems": found, "warnings": told}, ensure_ascii=False, indent=2
+            )
+        )
         if failed:
             raise SystemExit(1)
         return
+    for warning in warnings:
+        click.echo(warning.as_warning())
     if failed:
         for problem in problems:
             click.echo(str(problem))

@@ -241,6 +241,8 @@ def upload():
                     flash(f"Bank {report.summary()}.", "success")
                     if _test_without_cards(loaded.bank):
                         flash(NO_FLASHCARDS, "info")
+                    for warning in loaded.warnings:
+                        flash(f"Line {warning.line}: {warning.message}.", "warning")
                     return redirect(url_for("teach.banks"))
             except Forbidden as error:
                 session.rollback()

@@ -869,13 +869,53 @@ def in_data(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(DATA)
 
 
-def test_cli_valid_bank_prints_one_line_and_exits_0(in_data: None) -> None:
+def test_cli_valid_bank_prints_its_warnings_and_one_line_and_exits_0(in_data: None) -> None:
     result = _run(str(VALID_BANK))
     assert result.exit_code == 0, result.output
-    assert result.stdout == (
+    *warnings, ok = result.stdout.splitlines()
+    assert ok == (
         "valid/library.yaml: ok — riverside-library: Riverside library reopens"
-        " (9 questions, 4 quizzes)\n"
+        " (9 questions, 4 quizzes)"
     )
+    assert [warning.split(": warning: ")[0] for warning in warnings] == [
+        "valid/library.yaml:110:9",
+        "valid/library.yaml:114:9",
+        "valid/library.yaml:119:9",
+    ]
+    assert warnings[0].endswith(
+        "quiz 'key-facts' shares 2 of its questions with the test 'timed' (attempts: 2), and"
+        " its review shows their answers: give the test questions of its own, or a bank of its"
+        " own"
+    )
+
+
+def test_a_practice_quiz_sharing_questions_with_a_test_is_a_warning_not_a_problem() -> None:
+    """The quizzes of the valid bank that share questions with its test, and how many each."""
+    loaded = load_bank_text(_valid_text(), "bank.yaml", VALID)
+    assert loaded.ok
+    shares = [
+        (warning.line, warning.message.split(" of its questions")[0]) for warning in loaded.warnings
+    ]
+    text = _valid_text()
+    assert shares == [
+        (_line(text, "- id: key-facts"), "quiz 'key-facts' shares 2"),
+        (_line(text, "- id: numbers-and-dates"), "quiz 'numbers-and-dates' shares 2"),
+        (_line(text, "- id: all-types"), "quiz 'all-types' shares 3"),
+    ]
+
+
+def test_quizzes_that_share_no_question_with_a_test_or_are_tests_are_not_warned_of() -> None:
+    text = _valid_text()
+    assert not load_bank_text(text.replace("    attempts: 2\n", ""), "b.yaml", VALID).warnings
+    both_tests = text.replace("    shuffle_questions: true\n", "    attempts: 1\n", 1)
+    both_tests = both_tests.replace("    count: 3\n", "    count: 3\n    attempts: 3\n")
+    loaded = load_bank_text(both_tests, "b.yaml", VALID)
+    assert loaded.ok
+    assert [warning.message.split(" shares")[0] for warning in loaded.warnings] == [
+        "quiz 'all-types'",
+        "quiz 'all-types'",
+        "quiz 'all-types'",
+    ]
 
 
 def test_cli_broken_banks_print_every_problem_and_a_summary(in_data: None) -> None:
@@ -910,6 +950,8 @@ def test_cli_json_prints_the_problems_beside_the_valid_banks() -> None:
     assert [bank["id"] for bank in payload["banks"]] == ["riverside-library"]
     [problem] = payload["problems"]
     assert set(problem) == {"file", "line", "col", "message"}
+    assert [warning["line"] for warning in payload["warnings"]] == [110, 114, 119]
+    assert payload["warnings"][0]["message"].startswith("quiz 'key-facts' shares 2 ")
     assert problem["file"].endswith("missing-key.yaml") and problem["line"] >= 1
     assert "missing key 'explanation'" in problem["message"]
 

@@ -785,6 +785,13 @@ def test_uploading_a_bank_with_a_test_and_no_cards_says_it_makes_no_flashcards(
     assert response.status_code == 302
     page = teacher.get(response.headers["Location"]).get_data(as_text=True)
     assert "so its questions make no flashcards" in page
+    # Each of its three practice quizzes gives the test's one question away.
+    line = TINY_BANK.count("\n", 0, TINY_BANK.index("- id: best")) + 1
+    assert (
+        f'<p class="flash flash-warning" role="status">Line {line}: quiz &#39;best&#39; shares 1'
+        " of its questions with the test &#39;final&#39; (attempts: 1)"
+    ) in page
+    assert page.count("flash-warning") == 3
 
 
 def test_a_quiz_without_a_limit_is_practice_before_its_assignment_opens(

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from quizapp.core.bank.problems import Issue, did_you_mean, shown
+from quizapp.core.bank.schema import Bank
 from quizapp.core.bank.sources import Article, words
 from quizapp.core.bank.yamlpos import Positions
 
@@ -170,3 +171,25 @@ def _sources(data: dict[str, Any], article: Article, article_name: str) -> Itera
                 if closest:
                     message += f"; did you mean: “{closest}”?"
             yield Issue((key, i, "source"), message)
+
+
+def warnings_of(bank: Bank) -> Iterator[Issue]:
+    """What a valid bank had better not do: nothing here stops it from being imported.
+
+    A quiz that does not limit attempts shows each answer in its review (and in a live
+    game), so one that shares questions with a test gives the test's answers away.
+    """
+    tests = [(quiz, set(bank.quiz_question_ids(quiz))) for quiz in bank.quizzes if quiz.attempts]
+    for k, quiz in enumerate(bank.quizzes):
+        if quiz.attempts is not None:
+            continue
+        drawn = set(bank.quiz_question_ids(quiz))
+        for test, test_questions in tests:
+            shared = len(drawn & test_questions)
+            if shared:
+                yield Issue(
+                    ("quizzes", k, "id"),
+                    f"quiz {shown(quiz.id)} shares {shared} of its questions with the test"
+                    f" {shown(test.id)} (attempts: {test.attempts}), and its review shows their"
+                    " answers: give the test questions of its own, or a bank of its own",
+                )

@@ -12,13 +12,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from quizapp.core.bank.checks import answers_left_unchecked, check_bank
+from quizapp.core.bank.checks import answers_left_unchecked, check_bank, warnings_of
 from quizapp.core.bank.files import Unreadable, check_size, decode_utf8, read_bytes
 from quizapp.core.bank.messages import describe_errors
 from quizapp.core.bank.problems import Issue, Problem, line_col, shown
@@ -52,6 +52,8 @@ class LoadedBank:
     source_text: str | None = None
     bank_id: str | None = None
     """The bank's id as written, even when the bank is not valid."""
+    warnings: list[Problem] = field(default_factory=list)
+    """Of a valid bank: what it had better not do, though it is imported all the same."""
 
     @property
     def ok(self) -> bool:
@@ -117,6 +119,9 @@ def load_bank_text(
     problems.sort(key=lambda p: (p.line, p.col))
     if not problems:
         loaded.bank = bank
+        for issue in warnings_of(bank):
+            line, col = positions.find(issue.path, issue.at_key)
+            loaded.warnings.append(Problem(filename, line, col, issue.message))
     return loaded
 
 

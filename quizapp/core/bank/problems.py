@@ -22,6 +22,9 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.message}"
 
+    def as_warning(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: warning: {self.message}"
+
 
 @dataclass(frozen=True)
 class Issue:
