@@ -69,6 +69,35 @@
     if (end !== null) setInterval(tick, 250);
   }
 
-  if (document.readyState !== "loading") start();
-  else document.addEventListener("DOMContentLoaded", start);
+  // An answer sent while the connection is down is not lost on the browser's error page:
+  // the form stays as it was, says so, and is sent again at the next press.
+  function sendAnswerSafely() {
+    var form = document.getElementById("live-answer");
+    if (!form) return;
+    var status = form.querySelector("[data-live-send-status]");
+    var sending = false;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (sending) return;
+      sending = true;
+      status.textContent = "";
+      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+        .then(function (response) {
+          if (response.redirected && response.ok) window.location.assign(response.url);
+          else form.submit(); // refused (time up, an answer that cannot be read): its page says why
+        })
+        .catch(function () {
+          sending = false;
+          status.textContent = "Not sent: there is no connection. Your answer is kept here: send it again once you are back online.";
+        });
+    });
+  }
+
+  function ready() {
+    start();
+    sendAnswerSafely();
+  }
+
+  if (document.readyState !== "loading") ready();
+  else document.addEventListener("DOMContentLoaded", ready);
 })();

@@ -129,3 +129,29 @@ def test_without_javascript_a_players_page_refreshes_itself(
         assert phone.locator('meta[http-equiv="refresh"]').count() == 0
     finally:
         context.close()
+
+
+def test_an_answer_sent_offline_is_kept_on_the_page_and_sent_again(
+    live_server, live_app, classroom, new_page
+):
+    host = new_page()
+    login(host, live_server, "mrs-lee")
+    host.goto(f"{live_server}/classes/{classroom}")
+    host.get_by_role("button", name="Start a live game").click()
+    phone = new_page(375, 740)
+    login(phone, live_server, "amira")
+    phone.get_by_role("link", name="Join the live game").first.click()
+    phone.get_by_role("button", name="Join").click()
+    host.get_by_role("button", name="Start: show question 1").click()
+    expect(phone.locator("#live-answer")).to_be_visible(timeout=10_000)
+    prompt = phone.locator("#live-answer h1").inner_text().strip()
+
+    phone.context.set_offline(True)
+    answer_right(phone)
+    expect(phone.get_by_role("alert")).to_contain_text("Not sent: there is no connection")
+    expect(phone.locator("#live-answer h1")).to_have_text(prompt)  # still the question
+    phone.context.set_offline(False)
+    phone.get_by_role("button", name="Send answer").click()
+    # Her answer counted, and was the last one awaited: the question closes.
+    expect(phone.locator(".feedback h2")).to_contain_text("Right!")
+    expect(host.locator(".live-answer")).to_be_visible(timeout=10_000)
