@@ -53,6 +53,7 @@ bp = Blueprint("teach", __name__, url_prefix="/teach")
 UPLOAD_LIMIT = 1024 * 1024
 """The largest bank or article file accepted in the browser (1 MiB each)."""
 PASTED_NAME = "pasted.yaml"
+MAX_FILE_NAME = 200
 SHOWN_PROBLEMS = 100
 """Problems listed on the upload page at once: a file of thousands of broken lines still
 gives a page a browser can show."""
@@ -173,12 +174,20 @@ def _bank_content(form: UploadForm) -> tuple[str | bytes | None, str]:
     """The bank as uploaded (bytes) or typed (text), and the name to show in problems."""
     upload = form.bank_file.data
     if upload:
-        return upload.read(), secure_filename(upload.filename or "") or "upload.yaml"
+        return upload.read(), _file_name(upload.filename, "upload.yaml")
     text = (form.text.data or "").replace("\r\n", "\n")
     if not text.strip():
         return None, ""
-    name = secure_filename(form.filename.data or "") or PASTED_NAME
-    return text, name
+    return text, _file_name(form.filename.data, PASTED_NAME)
+
+
+def _file_name(sent: str | None, default: str) -> str:
+    """A safe name for the file, of at most MAX_FILE_NAME characters, its suffix kept."""
+    name = secure_filename(sent or "") or default
+    if len(name) <= MAX_FILE_NAME:
+        return name
+    suffix = Path(name).suffix[:10]
+    return Path(name).stem[: MAX_FILE_NAME - len(suffix)] + suffix
 
 
 def _article(form: UploadForm) -> str | None:

@@ -241,6 +241,11 @@ def test_an_article_not_found_says_how_to_provide_it_where_the_caller_asks() -> 
         ),
         # Past a 32-bit integer, PostgreSQL could not read it back: every home page failed.
         ("attempts: 2", "attempts: 3000000000", "'attempts' must be at most 100"),
+        # Past what its column holds, PostgreSQL refused the import with a 500.
+        ("title: Riverside library reopens", f"title: {'a' * 301}", "at most 300"),
+        ("title: Key facts", f"title: {'k' * 301}", "at most 300"),
+        ("- id: librarian", f"- id: {'c' * 76}", "at most 75"),
+        ("language: en", f"language: en{'-abcdefgh' * 3}", "at most 20"),
     ],
 )
 def test_values_are_taken_as_written_not_converted(old: str, new: str, problem: str) -> None:

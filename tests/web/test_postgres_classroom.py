@@ -1,5 +1,6 @@
-"""The classroom pages on PostgreSQL: the gradebook, the item analysis, the leaderboard and
-the live game tests of the SQLite suite, run again with `app` on a PostgreSQL database.
+"""The classroom pages on PostgreSQL: the gradebook, the item analysis, the leaderboard, the
+live game and bank upload tests of the SQLite suite, run again with `app` on a PostgreSQL
+database.
 
 Their queries are written once for both databases (time arithmetic, JSON read as text,
 window functions, bound parameters), so the same hand-computed numbers must come out.
@@ -33,6 +34,7 @@ from tests.web.test_teach import (  # noqa: F401
     test_gradebook_marks_late_and_missing_work,
     test_item_analysis_on_a_hand_computed_example,
     test_student_detail_lists_every_attempt_and_the_teacher_opens_its_review,
+    test_the_longest_titles_ids_and_file_name_a_bank_may_have_are_imported,
 )
 
 pytestmark = pytest.mark.postgres

@@ -774,6 +774,30 @@ def test_a_tests_immediate_feedback_keeps_the_answer_while_attempts_would_be_lef
     assert "Which are true?" in text_of(student.get("/progress").get_data(as_text=True))
 
 
+def test_the_longest_titles_ids_and_file_name_a_bank_may_have_are_imported(
+    app, make_browser, create_user
+):
+    """Each as long as the validator allows fits its column: on PostgreSQL, one longer
+    failed the import with a 500."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    longest = (
+        TINY_BANK.replace("title: Tiny test bank", f"title: {'T' * 300}")
+        .replace("title: Harbour quiz (best)", f"title: {'Q' * 300}")
+        .replace("language: en", f"language: en{'-abcdefgh' * 2}")
+        + f"cards:\n  - id: {'c' * 75}\n    front: Festival day?\n    back: Saturday\n"
+    )
+    data = {
+        "bank_file": (io.BytesIO(longest.encode()), f"{'b' * 400}.yaml"),
+        "article_file": (io.BytesIO(ARTICLE.encode()), "tiny.txt"),
+    }
+    response = teacher.post("/teach/banks/upload", data, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with session_scope(app) as session:
+        bank = session.scalar(select(BankRecord).where(BankRecord.slug == "tiny-bank"))
+        assert bank.title == "T" * 300
+        assert bank.filename == "b" * 195 + ".yaml"
+
+
 def test_uploading_a_bank_with_a_test_and_no_cards_says_it_makes_no_flashcards(
     make_browser, create_user
 ):

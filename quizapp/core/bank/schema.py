@@ -27,7 +27,13 @@ Slug = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", min_length=1, max_length=80),
 ]
+CardId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", min_length=1, max_length=75),
+]
+"""A card's id is kept as "card:<id>", in as many characters as a question's id."""
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Tag = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", min_length=1, max_length=40)
 ]
@@ -303,7 +309,7 @@ class Quiz(Strict):
     """A named selection of the bank's questions, by id and/or by tag."""
 
     id: Slug
-    title: Text
+    title: Title
     description: str | None = None
     questions: list[Slug] = Field(default_factory=list)
     tags: list[Tag] = Field(default_factory=list)
@@ -327,7 +333,7 @@ class Quiz(Strict):
 
 
 class Card(Strict):
-    id: Slug
+    id: CardId
     front: Text
     back: Text
     tags: list[Tag] = Field(default_factory=list)
@@ -336,8 +342,10 @@ class Card(Strict):
 
 class Bank(Strict):
     id: Slug
-    title: Text
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    title: Title
+    language: Annotated[
+        str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=20)
+    ]
     description: Text
     source: Source
     license: Text
