@@ -27,7 +27,7 @@ from quizapp.models import Assignment, Classroom, Membership, utcnow
 from quizapp.services import accounts, assignments, classes, live
 from quizapp.services.errors import Conflict, UserError
 from quizapp.web import failed, limiter, wait_before_retry
-from quizapp.web.forms import ActionForm, stripped
+from quizapp.web.forms import ActionForm, storable_integer, stripped
 from quizapp.web.live import start_form as live_start_form
 from quizapp.web.teach import (
     confirm_page,
@@ -249,7 +249,7 @@ def show(class_id: int):
     """The class; `?change=<assignment id>` fills the assign form with that assignment's
     quiz and dates, to change them."""
     classroom = _own_class(class_id, to_change=False)
-    change_id = request.args.get("change", type=int)
+    change_id = request.args.get("change", type=storable_integer)
     if change_id is None:
         return _render_show(classroom)
     assignment = _changing(assignments.assignment_of(db.session(), classroom, change_id))

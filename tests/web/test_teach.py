@@ -534,6 +534,9 @@ def test_change_dates_fills_the_form_with_the_assignments_quiz_and_dates(
     assign(teacher, other_class, quiz)
     other = assignment_id(app, other_class, quiz)
     assert teacher.get(f"/classes/{class_id}?change={other}").status_code == 404
+    # An id no database could hold is no assignment: the class page, as without one.
+    huge = teacher.get(f"/classes/{class_id}?change=99999999999999999999")
+    assert huge.status_code == 200 and "Change the dates of" not in huge.get_data(as_text=True)
 
 
 def test_an_assignment_date_far_from_now_is_refused_as_a_typo(app, make_browser, create_user):
