@@ -8,6 +8,7 @@ import secrets
 from functools import cache
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -28,10 +29,12 @@ def create_user(
 ) -> User:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
+    """A new account. A username taken meanwhile (two sign-ups at the same moment) is
+    refused as one taken before is, after rolling the session's transaction back."""
     username = normalize_username(username)
-    taken = session.scalar(select(func.count(User.id)).where(User.username == username))
-    if taken:
-        raise Conflict(f"The username “{username}” is taken; please choose another.")
+    taken = Conflict(f"The username “{username}” is taken; please choose another.")
+    if session.scalar(select(func.count(User.id)).where(User.username == username)):
+        raise taken
     user = User(
         username=username,
         display_name=display_name.strip(),
@@ -39,7 +42,11 @@ def create_user(
         role=role,
     )
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise taken from None
     return user
 
 

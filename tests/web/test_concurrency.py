@@ -237,6 +237,33 @@ def test_joining_twice_at_the_same_moment_joins_once(app, make_browser, create_u
         assert [membership.student_id for membership in joined] == [student_id]
 
 
+def test_two_sign_ups_with_one_username_at_the_same_moment_make_one_account(
+    app, make_browser, monkeypatch
+):
+    """Both found the username free, then both inserted it: the second got a 500."""
+    form = {
+        "username": "dupe",
+        "display_name": "Dupe",
+        "password": "a long password 1",
+        "confirm": "a long password 1",
+        "role": "student",
+    }
+    first_device, second_device = make_browser(), make_browser()
+    first_form = {**form, "csrf_token": csrf_token(first_device.client)}
+    second_form = {**form, "csrf_token": csrf_token(second_device.client)}
+    held_adding(monkeypatch, User, threading.Barrier(2, timeout=MOMENT))
+    thread, out = in_background(lambda: second_device.client.post("/signup", data=second_form))
+    first = first_device.client.post("/signup", data=first_form)
+    thread.join()
+
+    statuses = sorted([first.status_code, out["response"].status_code])
+    assert statuses == [302, 422]
+    refused = first if first.status_code == 422 else out["response"]
+    assert "The username “dupe” is taken" in refused.get_data(as_text=True)
+    with session_scope(app) as session:
+        assert session.scalar(select(func.count(User.id)).where(User.username == "dupe")) == 1
+
+
 def test_assigning_twice_at_the_same_moment_assigns_once(
     app, make_browser, create_user, monkeypatch
 ):

@@ -15,6 +15,7 @@ from tests.web.test_concurrency import (  # noqa: F401  (collected again here, o
     test_opening_a_new_deck_twice_at_the_same_moment_gives_one_state_per_card,
     test_submitting_twice_at_the_same_moment_schedules_each_missed_card_once,
     test_the_last_two_answers_at_the_same_moment_close_the_question,
+    test_two_sign_ups_with_one_username_at_the_same_moment_make_one_account,
 )
 from tests.web.test_postgres_classroom import app  # noqa: F401  (a PostgreSQL database)
 
