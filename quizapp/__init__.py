@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from filelock import FileLock
 from flask import Flask
 
 from quizapp import config as settings
@@ -25,6 +28,30 @@ def create_app(
         static_folder=str(static_dir()),
     )
     os.makedirs(app.instance_path, exist_ok=True)
+    # Several server processes (gunicorn's workers) start at once: one at a time makes the
+    # instance's keys, migrates the database and imports the banks; the others find it done.
+    with _one_process_at_a_time(app.instance_path):
+        _configure(app, test_config, overrides)
+    return app
+
+
+@contextmanager
+def _one_process_at_a_time(folder: str) -> Iterator[None]:
+    lock = FileLock(os.path.join(folder, "start-up.lock"))
+    try:
+        lock.acquire()
+    except OSError:  # a read-only instance folder, with every setting given
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _configure(
+    app: Flask, test_config: dict[str, Any] | None, overrides: dict[str, Any] | None
+) -> None:
     app.config.from_mapping(settings.defaults(app.instance_path))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -63,4 +90,3 @@ def create_app(
         from quizapp.services import banks
 
         banks.import_folder_on_start(app)
-    return app
