@@ -19,6 +19,7 @@ from quizapp.core.assignments import counts_from
 from quizapp.core.quizzes import draw, option_order
 from quizapp.core.scoring import quiz_grade
 from quizapp.models import (
+    AnswersShown,
     Assignment,
     Attempt,
     Classroom,
@@ -120,19 +121,47 @@ def attempts_used(session: Session, quiz: QuizRecord, taker: Taker) -> AttemptsU
     return AttemptsUsed(session.scalar(query) or 0, since)
 
 
+ANSWERS_SEEN = (
+    "You have seen this test's answers, shown once it could no longer be taken, so it cannot"
+    " be taken again: your score stays as it is."
+)
+
+
 def answers_withheld(session: Session, attempt: Attempt, taker: Taker) -> bool:
     """Whether the review of a test keeps its right answers, explanations and sources: while
     the learner may take it again through their class's assignment, or the next attempt
     would be a copy of the review. An attempt in progress (a test with immediate feedback)
-    counts as used: its feedback keeps them when another attempt would follow it."""
+    counts as used: its feedback keeps them when another attempt would follow it.
+
+    Once a student is shown them (the assignment archived, say), it is noted
+    (`answers_shown`) and they stay shown: unarchiving the assignment does not let the
+    student take the test again."""
     settings = quiz_of(attempt.quiz)
-    if settings.attempts is None or attempt.preview or not attempt.quiz.is_active:
+    if settings.attempts is None or attempt.preview:
         return False
     if taker.user is None or taker.user.is_teacher:
         return False
-    used = attempts_used(session, attempt.quiz, taker)
-    count = used.count if attempt.is_submitted else used.count + 1
-    return used.since is not None and count < settings.attempts
+    if answers_shown(session, attempt.quiz, taker.user) is not None:
+        return False
+    if attempt.quiz.is_active:
+        used = attempts_used(session, attempt.quiz, taker)
+        count = used.count if attempt.is_submitted else used.count + 1
+        if used.since is not None and count < settings.attempts:
+            return True
+    locks.hold(session, taker.user)  # two pages at once note it once
+    if answers_shown(session, attempt.quiz, taker.user) is None:
+        session.add(AnswersShown(user_id=taker.user.id, quiz_id=attempt.quiz.id))
+        session.flush()
+    return False
+
+
+def answers_shown(session: Session, quiz: QuizRecord, user: User) -> dt.datetime | None:
+    """When the test's answers were first shown to the student, if they were."""
+    return session.scalar(
+        select(AnswersShown.shown_at).where(
+            AnswersShown.user_id == user.id, AnswersShown.quiz_id == quiz.id
+        )
+    )
 
 
 def withheld_quizzes(session: Session, user: User, attempts: list[Attempt]) -> set[int]:
@@ -230,6 +259,8 @@ def start_attempt(
             raise Conflict(
                 f"You have used all {_attempts(settings.attempts)} allowed for this quiz."
             )
+        if taker.user is not None and answers_shown(session, quiz, taker.user) is not None:
+            raise Conflict(ANSWERS_SEEN)
     drawn = draw_questions(session, quiz, rng or random.Random(secrets.randbits(64)))
     deadline = None
     if settings.time_limit_minutes:
