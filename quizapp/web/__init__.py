@@ -112,6 +112,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["time_limit"] = format_time_limit
     app.jinja_env.filters["points"] = format_points
     app.jinja_env.filters["ordinal"] = format_ordinal
+    app.jinja_env.filters["letter"] = format_letter
 
     from quizapp.web import auth, board, cards, classes, live, main, quiz, teach
 
@@ -219,6 +220,15 @@ def format_points(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:g}" if abs(value - round(value, 2)) < 1e-9 else f"{value:.2f}"
+
+
+def format_letter(number: int) -> str:
+    """The letter of a list's item from 1, as `<ol type="A">` shows it: A ... Z, AA, AB ..."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def format_ordinal(place: int) -> str:

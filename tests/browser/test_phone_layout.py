@@ -22,6 +22,8 @@ from tests.web.test_teach import ARTICLE, BROKEN_BANK
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
+SHORT_PHONE = {"width": 360, "height": 560}
+"""A phone held sideways, or with its keyboard open: shorter than a card."""
 
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
@@ -58,6 +60,13 @@ def assert_fits(page: Page, name: str) -> None:
     assert result["scroll"] <= result["width"], (name, result)
     assert result["wide"] == [], (name, result)
     assert page.evaluate(BROKEN_CELLS) == [], name
+
+
+def in_view(page: Page, locator) -> None:
+    """The element is on the screen as it is, without scrolling."""
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height, box
 
 
 def test_teacher_pages_fit_a_phone(live_app: Flask, live_server: str, classroom, new_page):  # noqa: F811
@@ -110,7 +119,16 @@ def test_flashcard_pages_fit_a_phone(live_app: Flask, live_server: str, classroo
     page.get_by_role("link", name="Start review").click()
     page.wait_for_url(re.compile(r"/cards/\d+/review"))
     assert_fits(page, "flashcard-front")
-    page.keyboard.press("Space")
+    # On a short screen, the buttons a review goes on with stay at its bottom: no scroll
+    # for each card.
+    page.set_viewport_size(SHORT_PHONE)
+    in_view(page, page.get_by_role("link", name="Show answer"))
+    page.get_by_role("link", name="Show answer").click()
+    expect(page.get_by_role("button", name=re.compile("^Again"))).to_be_visible()
+    page.evaluate("window.scrollTo(0, 0)")
+    for rating in ("Again", "Easy"):
+        in_view(page, page.get_by_role("button", name=re.compile(f"^{rating}")))
+    page.set_viewport_size(PHONE)
     assert_fits(page, "flashcard-back")
     page.goto(f"{live_server}/progress")
     assert_fits(page, "progress-with-flashcards")

@@ -23,6 +23,7 @@ from quizapp.models import (
     utcnow,
 )
 from quizapp.services.content import question_of
+from quizapp.web import format_letter
 from tests.conftest import Browser
 from tests.web.conftest import Room
 from tests.web.helpers import LIBRARY_BANK, correct_form, quiz_id, text_of, wrong_form
@@ -206,6 +207,42 @@ def test_a_player_removed_from_the_class_mid_game_is_neither_awaited_nor_shown(r
     }
     host = page(room.teacher, f"/live/{game}/host")
     assert "1. Ana" in host and "Ben" not in host
+
+
+def test_the_phones_letter_the_choices_as_the_projector_does(room):
+    """The projector listed A, B, C, D; the phones showed no letters, so "the answer is B"
+    told the class nothing."""
+    game, question = open_question_of_type(room, "single")
+    host = room.teacher.get(f"/live/{game}/host").get_data(as_text=True)
+    listed = re.search(r'<ol class="live-options" type="A">(.*?)</ol>', host).group(1)
+    projected = re.findall(r"<li>(.*?)</li>", listed)
+    phone = room.students[0].get(f"/live/{game}").get_data(as_text=True)
+    lettered = re.findall(
+        r'<span class="choice-letter">([A-Z]+)</span>\s*<span>(.*?)</span>', phone
+    )
+    assert len(projected) >= 3
+    assert lettered == [("ABCDEFGH"[i], text) for i, text in enumerate(projected)]
+
+    number = state(room.teacher, game)["key"].split("-")[1]
+    answer(room.students[0], game, int(number), correct_form(question))
+    step(room, game)  # closed: the bars of the answer say the same letters
+    host = text_of(room.teacher.get(f"/live/{game}/host").get_data(as_text=True))
+    assert f"A. {projected[0]}" in host
+    assert f"B. {projected[1]}" in host
+
+
+def test_letters_go_on_after_z_as_a_lettered_list_does():
+    assert [format_letter(n) for n in (1, 2, 26, 27, 28, 52, 53, 702, 703)] == [
+        "A",
+        "B",
+        "Z",
+        "AA",
+        "AB",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+    ]
 
 
 def test_removing_the_last_player_the_question_waits_for_closes_it(room):
