@@ -55,7 +55,10 @@ def _order_from_ranks(question: Any, form: MultiDict[str, str]) -> list[str] | N
 
 
 def _bad_ranks() -> None:
-    raise InvalidAnswer("Give every item a different position, from 1 to the number of items.")
+    raise InvalidAnswer(
+        "Give every item a different position, from 1 to the number of items; or clear every"
+        " position to leave this question for later."
+    )
 
 
 def form_values(question: Any, answer: Any, order: list[str]) -> dict[str, Any]:

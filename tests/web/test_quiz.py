@@ -278,6 +278,7 @@ def test_bad_ranks_of_an_order_question_are_asked_again_on_its_page(app, browser
             html = response.get_data(as_text=True)
             assert response.status_code == 422, (ranks, action)
             assert "Give every item a different position" in html
+            assert "or clear every position to leave this question for later" in html
             assert f'name="rank-{ids[0]}"' in html  # the question's page, not an error page
         kept = f'<option value="{ranks[1]}" selected>' if ranks[1] else None
         assert kept is None or kept in html
