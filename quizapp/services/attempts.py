@@ -28,6 +28,7 @@ from quizapp.models import (
     QuizRecord,
     Response,
     User,
+    utcnow,
 )
 from quizapp.services import leaderboards, locks
 from quizapp.services.bank_access import may_read
@@ -134,34 +135,48 @@ def answers_withheld(session: Session, attempt: Attempt, taker: Taker) -> bool:
     counts as used: its feedback keeps them when another attempt would follow it.
 
     Once a student is shown them (the assignment archived, say), it is noted
-    (`answers_shown`) and they stay shown: unarchiving the assignment does not let the
-    student take the test again."""
+    (`AnswersShown`) and they stay shown: unarchiving the assignment, or adding the student
+    back to the class, does not let them take the test again. An assignment that opens
+    after that is a new round of the test."""
     settings = quiz_of(attempt.quiz)
     if settings.attempts is None or attempt.preview:
         return False
     if taker.user is None or taker.user.is_teacher:
         return False
-    if answers_shown(session, attempt.quiz, taker.user) is not None:
+    used = attempts_used(session, attempt.quiz, taker) if attempt.quiz.is_active else None
+    if answers_seen(session, attempt.quiz, taker.user, used):
         return False
-    if attempt.quiz.is_active:
-        used = attempts_used(session, attempt.quiz, taker)
+    if used is not None and used.since is not None:
         count = used.count if attempt.is_submitted else used.count + 1
-        if used.since is not None and count < settings.attempts:
+        if count < settings.attempts:
             return True
-    locks.hold(session, taker.user)  # two pages at once note it once
-    if answers_shown(session, attempt.quiz, taker.user) is None:
-        session.add(AnswersShown(user_id=taker.user.id, quiz_id=attempt.quiz.id))
-        session.flush()
+    _note_answers_shown(session, attempt.quiz, taker.user)
     return False
 
 
-def answers_shown(session: Session, quiz: QuizRecord, user: User) -> dt.datetime | None:
-    """When the test's answers were first shown to the student, if they were."""
-    return session.scalar(
+def answers_seen(session: Session, quiz: QuizRecord, user: User, used: AttemptsUsed | None) -> bool:
+    """Whether the student has been shown the test's answers in the round of attempts that
+    counts now (`used`; None for a test no longer offered): since its assignment opened, or
+    at any time if no assignment counts their attempts now."""
+    shown = session.scalar(
         select(AnswersShown.shown_at).where(
             AnswersShown.user_id == user.id, AnswersShown.quiz_id == quiz.id
         )
     )
+    since = used.since if used is not None else None
+    return shown is not None and (since is None or shown >= since)
+
+
+def _note_answers_shown(session: Session, quiz: QuizRecord, user: User) -> None:
+    locks.hold(session, user)  # two pages at once note it once
+    noted = session.scalar(
+        select(AnswersShown).where(AnswersShown.user_id == user.id, AnswersShown.quiz_id == quiz.id)
+    )
+    if noted is None:
+        session.add(AnswersShown(user_id=user.id, quiz_id=quiz.id, shown_at=utcnow()))
+    else:
+        noted.shown_at = utcnow()  # in a new round of the test
+    session.flush()
 
 
 def withheld_quizzes(session: Session, user: User, attempts: list[Attempt]) -> set[int]:
@@ -259,7 +274,7 @@ def start_attempt(
             raise Conflict(
                 f"You have used all {_attempts(settings.attempts)} allowed for this quiz."
             )
-        if taker.user is not None and answers_shown(session, quiz, taker.user) is not None:
+        if answers_seen(session, quiz, taker.user, used):
             raise Conflict(ANSWERS_SEEN)
     drawn = draw_questions(session, quiz, rng or random.Random(secrets.randbits(64)))
     deadline = None

@@ -63,7 +63,9 @@ def intro(quiz_id: int):
         score=service.quiz_score(db_session, quiz, who.user) if who.user else None,
         last=service.last_submitted(db_session, quiz, who.user) if who.user else None,
         answers_seen=bool(
-            settings.attempts and who.user and service.answers_shown(db_session, quiz, who.user)
+            settings.attempts
+            and who.user
+            and service.answers_seen(db_session, quiz, who.user, used)
         ),
         answers_seen_message=service.ANSWERS_SEEN,
         form=ActionForm(),

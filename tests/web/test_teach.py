@@ -800,6 +800,14 @@ def test_a_student_shown_a_tests_answers_cannot_take_it_again(room):
     # Ben did not look at his review meanwhile: his second attempt is his.
     assert ben.post(f"/quiz/{quiz}/start").status_code == 302
 
+    # The teacher opens the assignment again, from now: a new round of the test, whose
+    # answers are kept back again while attempts are left.
+    with session_scope(app) as session:
+        session.get(Assignment, assignment).opens_at = utcnow()
+    second, _ = start(ana, quiz)
+    assert ana.post(f"/attempt/{second}/submit").status_code == 302
+    assert "Correct answer" not in ana.get(f"/attempt/{second}/result").get_data(as_text=True)
+
 
 def test_a_student_removed_then_added_back_after_seeing_a_tests_answers_cannot_retake_it(
     room,
