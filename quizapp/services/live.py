@@ -516,17 +516,18 @@ def reveal(session: Session, game: LiveGame) -> Reveal:
     return Reveal(grading.describe_answer(question), bars, len(rows), right)
 
 
+_POINTS = func.coalesce(func.sum(LiveAnswer.points), 0)
+_SECONDS_MS = func.coalesce(  # only the answers that earned points count towards the time
+    func.sum(case((LiveAnswer.points > 0, LiveAnswer.elapsed_ms), else_=0)), 0
+)
+_RIGHT = func.coalesce(func.sum(case((LiveAnswer.fraction >= 1, 1), else_=0)), 0)
+
+
 def standings(session: Session, game: LiveGame) -> list[live.Place]:
     """Every player, ranked; one who has not answered yet has 0 points."""
-    points = func.coalesce(func.sum(LiveAnswer.points), 0)
-    # Only the answers that earned points count towards the time.
-    seconds = func.coalesce(
-        func.sum(case((LiveAnswer.points > 0, LiveAnswer.elapsed_ms), else_=0)), 0
-    )
-    right = func.coalesce(func.sum(case((LiveAnswer.fraction >= 1, 1), else_=0)), 0)
     rows = session.execute(
         _players(game)
-        .with_only_columns(LivePlayer.id, User.display_name, points, seconds, right)
+        .with_only_columns(LivePlayer.id, User.display_name, _POINTS, _SECONDS_MS, _RIGHT)
         .join(User, User.id == LivePlayer.user_id)
         .outerjoin(LiveAnswer, LiveAnswer.player_id == LivePlayer.id)
         .group_by(LivePlayer.id, User.display_name)
@@ -536,6 +537,64 @@ def standings(session: Session, game: LiveGame) -> list[live.Place]:
         for player_id, name, total, ms, full in rows
     ]
     return live.standings(scores, game.created_at)
+
+
+@dataclass(frozen=True)
+class PlayedGame:
+    """A game the student played, and how they did: their own place, whatever the class's
+    leaderboard shows."""
+
+    game: LiveGame
+    place: live.Place
+    players: int
+
+
+def games_played(session: Session, student: User, limit: int = 10) -> list[PlayedGame]:
+    """The student's latest games in the classes they are still in, newest first."""
+    games = list(
+        session.scalars(
+            select(LiveGame)
+            .join(LivePlayer, LivePlayer.game_id == LiveGame.id)
+            .join(Classroom, Classroom.id == LiveGame.class_id)
+            .join(
+                Membership,
+                (Membership.class_id == LiveGame.class_id)
+                & (Membership.student_id == LivePlayer.user_id),
+            )
+            .where(
+                LivePlayer.user_id == student.id,
+                Membership.removed_at.is_(None),
+                Classroom.archived_at.is_(None),
+            )
+            .options(selectinload(LiveGame.quiz))
+            .order_by(LiveGame.created_at.desc(), LiveGame.id.desc())
+            .limit(limit)
+        )
+    )
+    rows = session.execute(
+        select(LivePlayer.game_id, LivePlayer.id, LivePlayer.user_id, _POINTS, _SECONDS_MS, _RIGHT)
+        .join(LiveGame, LiveGame.id == LivePlayer.game_id)
+        .join(
+            Membership,
+            (Membership.class_id == LiveGame.class_id)
+            & (Membership.student_id == LivePlayer.user_id),
+        )
+        .outerjoin(LiveAnswer, LiveAnswer.player_id == LivePlayer.id)
+        .where(LivePlayer.game_id.in_([game.id for game in games]), Membership.removed_at.is_(None))
+        .group_by(LivePlayer.game_id, LivePlayer.id, LivePlayer.user_id)
+    ).all()
+    scores: dict[int, list[live.Score]] = {game.id: [] for game in games}
+    own: dict[int, int] = {}
+    for game_id, player_id, user_id, total, ms, full in rows:
+        scores[game_id].append(live.Score(player_id, "", int(total), ms / 1000, int(full)))
+        if user_id == student.id:
+            own[game_id] = player_id
+    played = []
+    for game in games:
+        places = live.standings(scores[game.id], game.created_at)
+        mine = next(place for place in places if place.score.player_id == own[game.id])
+        played.append(PlayedGame(game, mine, len(places)))
+    return played
 
 
 @dataclass(frozen=True)

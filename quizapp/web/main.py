@@ -58,6 +58,7 @@ def my_progress():
         attempts=attempts,
         best=progress.best_by_quiz(attempts),
         mastery=mastery,
+        live_games=live.games_played(session, learner),
         missed=missed,
         flashcards=cards.learner_stats(session, current_user, utcnow()),
     )

@@ -524,6 +524,30 @@ def test_a_whole_game_ends_with_final_standings(room):
     assert "Start: show question 1" not in host and "End the game" not in host
 
 
+def test_a_students_progress_page_lists_their_games_and_their_place(room):
+    with session_scope(room.app) as session:
+        session.get(Classroom, room.class_id).leaderboard_mode = "hidden"
+    assert "Live games" not in page(room.students[0], "/progress")
+    first, question = at_first_question(room, 60)
+    answer(room.students[0], first, 1, correct_form(question))
+    answer(room.students[1], first, 1, wrong_form(question))
+    change_game(room.app, first, ended_at=utcnow())
+    second = start_game(room, "all-types")
+    room.students[1].post(f"/live/{second}/join")  # Ana stays out of it
+
+    ana = page(room.students[0], "/progress")
+    assert "Live games" in ana and ana.count("1st of 2") == 1
+    assert "Every kind of question" not in ana.split("Live games")[1].split("All attempts")[0]
+    ben = page(room.students[1], "/progress")
+    games = ben.split("Live games")[1].split("All attempts")[0]
+    # Newest first; his own place even with the class's leaderboard hidden, no one else's.
+    assert games.index("Every kind of question") < games.index("Key facts")
+    assert "2nd of 2" in games and "1st of 1" in games and "Ana" not in games
+    # A student removed from the class no longer sees its games.
+    remove_student(room, 1)
+    assert "Live games" not in page(room.students[1], "/progress")
+
+
 def test_a_hidden_leaderboard_keeps_names_off_the_screen(room):
     with session_scope(room.app) as session:
         session.get(Classroom, room.class_id).leaderboard_mode = "hidden"
