@@ -247,20 +247,6 @@ class Assignment(Base):
     quiz: Mapped[QuizRecord] = relationship()
 
 
-class AnswersShown(Base):
-    """When a test's right answers were first shown to a student, once it could no longer
-    be taken (every attempt used, its assignment archived, the student removed). They
-    cannot take it again: a reopened assignment would follow its review."""
-
-    __tablename__ = "answers_shown"
-    __table_args__ = (UniqueConstraint("user_id", "quiz_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"))
-    shown_at: Mapped[dt.datetime] = mapped_column(AwareDateTime, default=utcnow)
-
-
 class CardRecord(Base):
     """A learner's schedule for one flashcard (FSRS state). `card_key` is stable across versions."""
 

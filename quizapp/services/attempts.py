@@ -19,7 +19,6 @@ from quizapp.core.assignments import counts_from
 from quizapp.core.quizzes import draw, option_order
 from quizapp.core.scoring import quiz_grade
 from quizapp.models import (
-    AnswersShown,
     Assignment,
     Attempt,
     Classroom,
@@ -28,7 +27,6 @@ from quizapp.models import (
     QuizRecord,
     Response,
     User,
-    utcnow,
 )
 from quizapp.services import leaderboards, locks
 from quizapp.services.bank_access import may_read
@@ -122,61 +120,24 @@ def attempts_used(session: Session, quiz: QuizRecord, taker: Taker) -> AttemptsU
     return AttemptsUsed(session.scalar(query) or 0, since)
 
 
-ANSWERS_SEEN = (
-    "You have seen this test's answers, shown once it could no longer be taken, so it cannot"
-    " be taken again: your score stays as it is."
-)
-
-
 def answers_withheld(session: Session, attempt: Attempt, taker: Taker) -> bool:
-    """Whether the review of a test keeps its right answers, explanations and sources: while
-    the learner may take it again through their class's assignment, or the next attempt
-    would be a copy of the review. An attempt in progress (a test with immediate feedback)
-    counts as used: its feedback keeps them when another attempt would follow it.
+    """Whether the review of a test keeps its right answers, explanations and sources: until
+    the learner has used all its attempts, or the next attempt would be a copy of the review.
+    An attempt in progress (a test with immediate feedback) counts as used: its feedback
+    keeps them when another attempt would follow it.
 
-    Once a student is shown them (the assignment archived, say), it is noted
-    (`AnswersShown`) and they stay shown: unarchiving the assignment, or adding the student
-    back to the class, does not let them take the test again. An assignment that opens
-    after that is a new round of the test."""
+    Attempts count from the opening of the class's assignment (`attempts_used`). While no
+    assignment lets the learner take the test (it is archived, the learner was removed
+    from the class, the quiz withdrawn), all their attempts count: each of those can be
+    undone, and the test taken again."""
     settings = quiz_of(attempt.quiz)
     if settings.attempts is None or attempt.preview:
         return False
     if taker.user is None or taker.user.is_teacher:
         return False
-    used = attempts_used(session, attempt.quiz, taker) if attempt.quiz.is_active else None
-    if answers_seen(session, attempt.quiz, taker.user, used):
-        return False
-    if used is not None and used.since is not None:
-        count = used.count if attempt.is_submitted else used.count + 1
-        if count < settings.attempts:
-            return True
-    _note_answers_shown(session, attempt.quiz, taker.user)
-    return False
-
-
-def answers_seen(session: Session, quiz: QuizRecord, user: User, used: AttemptsUsed | None) -> bool:
-    """Whether the student has been shown the test's answers in the round of attempts that
-    counts now (`used`; None for a test no longer offered): since its assignment opened, or
-    at any time if no assignment counts their attempts now."""
-    shown = session.scalar(
-        select(AnswersShown.shown_at).where(
-            AnswersShown.user_id == user.id, AnswersShown.quiz_id == quiz.id
-        )
-    )
-    since = used.since if used is not None else None
-    return shown is not None and (since is None or shown >= since)
-
-
-def _note_answers_shown(session: Session, quiz: QuizRecord, user: User) -> None:
-    locks.hold(session, user)  # two pages at once note it once
-    noted = session.scalar(
-        select(AnswersShown).where(AnswersShown.user_id == user.id, AnswersShown.quiz_id == quiz.id)
-    )
-    if noted is None:
-        session.add(AnswersShown(user_id=user.id, quiz_id=quiz.id, shown_at=utcnow()))
-    else:
-        noted.shown_at = utcnow()  # in a new round of the test
-    session.flush()
+    used = attempts_used(session, attempt.quiz, taker)
+    count = used.count if attempt.is_submitted else used.count + 1
+    return count < settings.attempts
 
 
 def withheld_quizzes(session: Session, user: User, attempts: list[Attempt]) -> set[int]:
@@ -274,8 +235,6 @@ def start_attempt(
             raise Conflict(
                 f"You have used all {_attempts(settings.attempts)} allowed for this quiz."
             )
-        if answers_seen(session, quiz, taker.user, used):
-            raise Conflict(ANSWERS_SEEN)
     drawn = draw_questions(session, quiz, rng or random.Random(secrets.randbits(64)))
     deadline = None
     if settings.time_limit_minutes:

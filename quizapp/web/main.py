@@ -51,7 +51,6 @@ def my_progress():
     attempts = progress.attempts_of(session, current_user)
     learner = current_user._get_current_object()
     withheld = attempt_service.withheld_quizzes(session, learner, attempts)
-    session.commit()  # answers shown are noted
     mastery, missed = progress.mastery_and_misses(session, learner, withheld)
     return render_template(
         "main/progress.html",

@@ -62,12 +62,6 @@ def intro(quiz_id: int):
         open_attempt=service.open_attempt(db_session, quiz, who),
         score=service.quiz_score(db_session, quiz, who.user) if who.user else None,
         last=service.last_submitted(db_session, quiz, who.user) if who.user else None,
-        answers_seen=bool(
-            settings.attempts
-            and who.user
-            and service.answers_seen(db_session, quiz, who.user, used)
-        ),
-        answers_seen_message=service.ANSWERS_SEEN,
         form=ActionForm(),
     )
 
@@ -206,7 +200,6 @@ def question(attempt_id: int, number: int):
             "given": grading.describe_response(question, response.answer),
             "withheld": service.answers_withheld(db_session, attempt, taker()),
         }
-        db_session.commit()  # answers shown are noted
     status = 422 if error else 200
     return (
         render_template(
@@ -318,13 +311,11 @@ def result(attempt_id: int):
     if not attempt.is_submitted:
         return redirect(question_url(attempt, attempt.current_index + 1))
     settings = quiz_of(attempt.quiz)
-    withheld = service.answers_withheld(db_session, attempt, taker())
-    db_session.commit()  # answers shown are noted
     return render_template(
         "quiz/result.html",
         attempt=attempt,
         settings=settings,
-        answers_withheld=withheld,
+        answers_withheld=service.answers_withheld(db_session, attempt, taker()),
         items=service.review(db_session, attempt),
         is_guest=attempt.user_id is None,
         keepable=service.still_adoptable(attempt, utcnow()),

@@ -38,6 +38,7 @@ from tests.web.helpers import (
     quiz_id,
     start,
     text_of,
+    wrong_form,
 )
 
 UTC = dt.UTC
@@ -711,6 +712,12 @@ def test_a_tests_review_keeps_its_answers_while_attempts_are_left(app, make_brow
     # The teacher's review of it is whole.
     teacher_review = teacher.get(f"/teach/classes/{class_id}/attempts/{first}")
     assert "Correct answer:" in teacher_review.get_data(as_text=True)
+    # Removed from the class, the student cannot take it now, but could once added back:
+    # the answers stay kept.
+    teacher.post(f"/classes/{class_id}/students/{student_id}/remove", {"confirmed": "yes"})
+    assert "Correct answer:" not in student.get(f"/attempt/{first}/result").get_data(as_text=True)
+    assert teacher.post(f"/classes/{class_id}/students/{student_id}/restore").status_code == 302
+    assert "Correct answer:" not in student.get(f"/attempt/{first}/result").get_data(as_text=True)
 
     take(app, student_id, quiz, {}, soon(20))  # the last attempt
     review = student.get(f"/attempt/{first}/result").get_data(as_text=True)
@@ -772,67 +779,41 @@ def test_a_tests_immediate_feedback_keeps_the_answer_while_attempts_would_be_lef
     assert "Which are true?" in text_of(student.get("/progress").get_data(as_text=True))
 
 
-def test_a_student_shown_a_tests_answers_cannot_take_it_again(room):
-    """Archiving the assignment showed the answers, and unarchiving it let the student take
-    the test again, their review at hand."""
-    app, teacher, (ana, ben) = room.app, room.teacher, room.students
+def test_a_tests_answers_stay_kept_while_its_assignment_is_archived(room):
+    """Archiving the assignment showed the answers; unarchiving it then let the student take
+    the test again with the review at hand. Archiving the class, or withdrawing the quiz,
+    did the same."""
+    app, teacher, ana = room.app, room.teacher, room.students[0]
     quiz = quiz_id(app, LIBRARY_BANK, "timed")  # two attempts
     assert assign(teacher, room.class_id, quiz).status_code == 302
     assignment = assignment_id(app, room.class_id, quiz)
-    for student in (ana, ben):
-        attempt, _ = start(student, quiz)
-        assert student.post(f"/attempt/{attempt}/submit").status_code == 302
-    ana_first = attempt_service_first(app, room.student_ids[0], quiz)
-    review = f"/attempt/{ana_first}/result"
-    assert "Correct answer" not in ana.get(review).get_data(as_text=True)
+    first, _ = start(ana, quiz)
+    day = questions_of(app, first)[0]  # answered wrong
+    ana.post(f"/attempt/{first}/1/autosave", wrong_form(day))
+    assert ana.post(f"/attempt/{first}/submit").status_code == 302
+    review = f"/attempt/{first}/result"
+
+    def answers_shown() -> bool:
+        return "Correct answer:" in ana.get(review).get_data(as_text=True)
 
     archive = f"/classes/{room.class_id}/assignments/{assignment}"
     assert teacher.post(f"{archive}/archive").status_code == 302
-    assert "Correct answer" in ana.get(review).get_data(as_text=True)  # the test is over
+    assert not answers_shown()
+    assert day.prompt not in ana.get("/progress").get_data(as_text=True)  # nor what was missed
     assert teacher.post(f"{archive}/unarchive").status_code == 302
-
-    refused = ana.post(f"/quiz/{quiz}/start")
-    assert refused.status_code == 409
-    assert "You have seen this test&#39;s answers" in refused.get_data(as_text=True)
-    intro = ana.get(f"/quiz/{quiz}").get_data(as_text=True)
-    assert "You have seen this test&#39;s answers" in intro and "Start the quiz" not in intro
-    assert "Correct answer" in ana.get(review).get_data(as_text=True)
-    # Ben did not look at his review meanwhile: his second attempt is his.
-    assert ben.post(f"/quiz/{quiz}/start").status_code == 302
-
-    # The teacher opens the assignment again, from now: a new round of the test, whose
-    # answers are kept back again while attempts are left.
+    assert teacher.post(f"/classes/{room.class_id}/archive").status_code == 302
+    assert not answers_shown()
+    assert teacher.post(f"/classes/{room.class_id}/unarchive").status_code == 302
     with session_scope(app) as session:
-        session.get(Assignment, assignment).opens_at = utcnow()
-    second, _ = start(ana, quiz)
-    assert ana.post(f"/attempt/{second}/submit").status_code == 302
-    assert "Correct answer" not in ana.get(f"/attempt/{second}/result").get_data(as_text=True)
-
-
-def test_a_student_removed_then_added_back_after_seeing_a_tests_answers_cannot_retake_it(
-    room,
-):
-    app, teacher, ana = room.app, room.teacher, room.students[0]
-    quiz = quiz_id(app, LIBRARY_BANK, "timed")  # two attempts
-    assign(teacher, room.class_id, quiz)
-    first, _ = start(ana, quiz)
-    ana.post(f"/attempt/{first}/submit")
-    student = f"/classes/{room.class_id}/students/{room.student_ids[0]}"
-    # Removed from the class, she can no longer take it: the review is whole.
-    teacher.post(f"{student}/remove", {"confirmed": "yes"})
-    assert "Correct answer:" in ana.get(f"/attempt/{first}/result").get_data(as_text=True)
-    assert teacher.post(f"{student}/restore").status_code == 302
-    assert "Correct answer:" in ana.get(f"/attempt/{first}/result").get_data(as_text=True)
-    assert ana.post(f"/quiz/{quiz}/start").status_code == 409
-
-
-def attempt_service_first(app: Flask, student_id: int, quiz: int) -> int:
+        session.get(QuizRecord, quiz).is_active = False
+    assert not answers_shown()
     with session_scope(app) as session:
-        return session.scalar(
-            select(func.min(Attempt.id)).where(
-                Attempt.user_id == student_id, Attempt.quiz_id == quiz
-            )
-        )
+        session.get(QuizRecord, quiz).is_active = True
+
+    last, _ = start(ana, quiz)  # the last attempt: now they show
+    assert ana.post(f"/attempt/{last}/submit").status_code == 302
+    assert answers_shown()
+    assert day.prompt in ana.get("/progress").get_data(as_text=True)
 
 
 def test_the_longest_titles_ids_and_file_name_a_bank_may_have_are_imported(
