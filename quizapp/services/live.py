@@ -362,7 +362,8 @@ def student_removed(session: Session, classroom: Classroom, now: dt.datetime) ->
 def _close_if_everyone_answered(session: Session, game: LiveGame, now: dt.datetime) -> None:
     if phase(game, now) is not Phase.QUESTION:
         return
-    if _answer_count(session, game) >= _player_count(session, game):
+    players = _player_count(session, game)
+    if players and _answer_count(session, game) >= players:  # none yet: some may join
         game.closed_at = now  # no need to wait for the clock
         session.flush()
 

@@ -70,10 +70,13 @@
   }
 
   // An answer sent while the connection is down is not lost on the browser's error page:
-  // the form stays as it was, says so, and is sent again at the next press.
+  // the page first asks the server whether it can be reached (a small request of its own),
+  // and only then sends the form as usual; offline, the form stays as it was, says so, and
+  // is sent again at the next press.
   function sendAnswerSafely() {
     var form = document.getElementById("live-answer");
-    if (!form) return;
+    var box = document.querySelector("[data-live-url]");
+    if (!form || !box) return;
     var status = form.querySelector("[data-live-send-status]");
     var sending = false;
     form.addEventListener("submit", function (event) {
@@ -81,11 +84,8 @@
       if (sending) return;
       sending = true;
       status.textContent = "";
-      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
-        .then(function (response) {
-          if (response.redirected && response.ok) window.location.assign(response.url);
-          else form.submit(); // refused (time up, an answer that cannot be read): its page says why
-        })
+      fetch(box.getAttribute("data-live-url"), { cache: "no-store", credentials: "same-origin" })
+        .then(function () { form.submit(); })
         .catch(function () {
           sending = false;
           status.textContent = "Not sent: there is no connection. Your answer is kept here: send it again once you are back online.";

@@ -169,3 +169,18 @@ def test_an_answer_sent_offline_is_kept_on_the_page_and_sent_again(
     # Her answer counted, and was the last one awaited: the question closes.
     expect(phone.locator(".feedback h2")).to_contain_text("Right!")
     expect(host.locator(".live-answer")).to_be_visible(timeout=10_000)
+
+    # An answer that reaches the server after the question closed is refused with the
+    # reason, on the page itself.
+    host.get_by_role("button", name="Next: question 2").click()
+    expect(phone.locator("#live-answer")).to_be_visible(timeout=10_000)
+    key = phone.locator("[data-live-key]").get_attribute("data-live-key")
+    # The phone misses the close (it would reload at its next poll).
+    phone.route(
+        "**/state",
+        lambda route: route.fulfill(json={"key": key, "players": 1, "answers": 0, "remaining": 30}),
+    )
+    host.get_by_role("button", name="Close the question now").click()
+    expect(host.locator(".live-answer")).to_be_visible()
+    answer_right(phone)
+    expect(phone.get_by_role("alert")).to_contain_text("Time was up")

@@ -209,6 +209,17 @@ def test_a_player_removed_from_the_class_mid_game_is_neither_awaited_nor_shown(r
     assert "1. Ana" in host and "Ben" not in host
 
 
+def test_removing_a_student_from_a_question_nobody_has_joined_leaves_it_open(room):
+    game = start_game(room, seconds=60)
+    step(room, game)  # the first question, before anyone joined
+    room.teacher.post(
+        f"/classes/{room.class_id}/students/{room.student_ids[1]}/remove", {"confirmed": "yes"}
+    )
+    assert state(room.teacher, game)["key"] == "question-1"
+    assert room.students[0].post(f"/live/{game}/join").status_code == 302
+    assert "Send answer" in page(room.students[0], f"/live/{game}")
+
+
 def test_the_phones_letter_the_choices_as_the_projector_does(room):
     """The projector listed A, B, C, D; the phones showed no letters, so "the answer is B"
     told the class nothing."""
