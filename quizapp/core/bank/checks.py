@@ -180,6 +180,8 @@ def warnings_of(bank: Bank) -> Iterator[Issue]:
     game), so one that shares questions with a test gives the test's answers away.
     """
     tests = [(quiz, set(bank.quiz_question_ids(quiz))) for quiz in bank.quizzes if quiz.attempts]
+    if not tests:
+        return
     for k, quiz in enumerate(bank.quizzes):
         if quiz.attempts is not None:
             continue
