@@ -94,6 +94,15 @@ def test_teacher_pages_fit_a_phone(live_app: Flask, live_server: str, classroom,
         assert_fits(page, name)
         # A table that scrolls sideways can be reached by keyboard to scroll it.
         assert axe_violations(page) == [], name
+    # The class page's tables scroll sideways, but each row's actions stay on the screen.
+    page.goto(f"{live_server}/classes/{classroom}")
+    for action in ("Archive", "Remove", "New password"):
+        button = page.get_by_role("button", name=re.compile(f"^{action}")).first
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (action, box)
+    analysis = page.get_by_role("link", name=re.compile("^Item analysis")).first.bounding_box()
+    assert analysis["x"] + analysis["width"] <= PHONE["width"], analysis
+    screenshot(page, "phone-teacher-class-actions")
     # With problems, the file's lines scroll sideways in their own box, which the keyboard
     # can reach, and the quiz facts fit their card.
     page.goto(live_server + "/teach/banks/upload")
