@@ -239,7 +239,25 @@
     if (target && !document.querySelector("[autofocus]")) target.focus();
   }
 
+  // A phone's closed menu cuts a long choice short: the whole of a match's chosen partner is
+  // shown under its menu, for the student to check their pairs before going on.
+  function matchChoices() {
+    document.querySelectorAll(".match-row select").forEach(function (select) {
+      var shown = document.createElement("span");
+      shown.className = "match-chosen";
+      shown.setAttribute("aria-hidden", "true"); // the menu itself says it
+      select.insertAdjacentElement("afterend", shown);
+      function update() {
+        var option = select.options[select.selectedIndex];
+        shown.textContent = option && option.value ? option.text : "";
+      }
+      select.addEventListener("change", update);
+      update();
+    });
+  }
+
   ready(function () {
+    matchChoices();
     focusFirstError();
     browserZone();
     scrollHints();

@@ -16,7 +16,7 @@ from quizapp.db import session_scope
 from quizapp.models import Assignment, Classroom, QuizRecord, User
 from tests.browser.conftest import axe_violations, login, screenshot, signup
 from tests.browser.test_leaderboard_screen import classroom, submit  # noqa: F401
-from tests.web.helpers import LIBRARY_BANK, quiz_id
+from tests.web.helpers import LIBRARY_BANK, questions_of, quiz_id
 from tests.web.test_teach import ARTICLE, BROKEN_BANK
 
 pytestmark = pytest.mark.browser
@@ -199,3 +199,26 @@ def test_a_students_new_password_is_on_one_line_on_a_phone(
         " return new Set([...range.getClientRects()].map((box) => Math.round(box.top))).size; }"
     )
     assert re.fullmatch(r"\w{4}-\w{4}-\w{4}", shown.inner_text()) and lines == 1
+
+
+def test_a_match_shows_each_chosen_partner_whole_on_a_phone(
+    live_app: Flask, live_server: str, new_page
+):
+    """A closed menu cut a long partner short ("Accused Turkey of "violating inte…")."""
+    page = new_page(**PHONE)
+    signup(page, live_server, "matcher")
+    page.get_by_role("link", name="The whole article").first.click()
+    page.get_by_role("button", name="Start the quiz").click()
+    attempt = int(re.search(r"/attempt/(\d+)/", page.url).group(1))
+    kinds = [question.type for question in questions_of(live_app, attempt)]
+    page.goto(f"{live_server}/attempt/{attempt}/{kinds.index('match') + 1}")
+    menu = page.locator(".match-row select").first
+    longest = max(menu.locator("option").all_inner_texts(), key=len)
+    menu.select_option(label=longest)
+    chosen = page.locator(".match-chosen").first
+    expect(chosen).to_have_text(longest)
+    box = chosen.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"], box
+    # The menu alone names it for a screen reader.
+    assert chosen.get_attribute("aria-hidden") == "true"
+    screenshot(page, "phone-match-chosen")
