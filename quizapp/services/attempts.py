@@ -576,6 +576,23 @@ class Adoption:
     the learner goes on with the one begun as a guest."""
 
 
+def guest_work(session: Session, guest_token: str, now: dt.datetime) -> list[Attempt]:
+    """The guest's attempts that a log-in now would keep (`adopt_guest_attempts`), oldest
+    first: the log-in form names them, so that on a shared computer the next user can tell
+    whether they were theirs."""
+    recent = session.scalars(
+        select(Attempt)
+        .where(
+            Attempt.user_id.is_(None),
+            Attempt.guest_token == guest_token,
+            func.coalesce(Attempt.submitted_at, Attempt.last_activity_at)
+            >= now - GUEST_WORK_ADOPTED,
+        )
+        .order_by(Attempt.started_at, Attempt.id)
+    )
+    return [attempt for attempt in recent if quiz_of(attempt.quiz).attempts is None]
+
+
 def adopt_guest_attempts(
     session: Session, user: User, guest_token: str, now: dt.datetime
 ) -> Adoption:
@@ -590,15 +607,7 @@ def adopt_guest_attempts(
     the page the learner logged in from); the account's is submitted with its saved answers,
     or, if it has none, dropped. Nothing answered is lost either way.
     """
-    guest_attempts = session.scalars(
-        select(Attempt).where(
-            Attempt.user_id.is_(None),
-            Attempt.guest_token == guest_token,
-            func.coalesce(Attempt.submitted_at, Attempt.last_activity_at)
-            >= now - GUEST_WORK_ADOPTED,
-        )
-    ).all()
-    adopted = [attempt for attempt in guest_attempts if quiz_of(attempt.quiz).attempts is None]
+    adopted = guest_work(session, guest_token, now)
     if not adopted:
         return Adoption(kept=0)
     open_own = {

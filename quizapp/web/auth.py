@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlsplit
 
 from flask import (
@@ -21,7 +22,7 @@ from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, RadioField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp
 
@@ -72,6 +73,11 @@ def confirm_field() -> PasswordField:
     )
 
 
+def keep_guest_work_field() -> BooleanField:
+    """Shown only when this browser has guest work a log-in would keep (`guest_work`)."""
+    return BooleanField("Keep what was done as a guest in this browser", default=True)
+
+
 class SignupForm(FlaskForm):
     username = StringField(
         "Username",
@@ -99,11 +105,13 @@ class SignupForm(FlaskForm):
     # Filled in by app.js with the browser's time zone; one the server does not know is left
     # out, and the account starts in UTC (it can be changed in the flashcard settings).
     timezone = HiddenField(render_kw={"data-browser-zone": ""})
+    keep_guest_work = keep_guest_work_field()
 
 
 class LoginForm(FlaskForm):
     username = StringField("Username", validators=[InputRequired(), Length(max=40)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=200)])
+    keep_guest_work = keep_guest_work_field()
 
 
 class DisplayNameForm(FlaskForm):
@@ -130,7 +138,7 @@ def _too_many_teacher_codes(limit: RequestLimit) -> Response:
     """The form again, as filled in, saying how long to wait."""
     form = SignupForm()
     form.teacher_code.errors = [f"Too many wrong teacher codes. {wait_before_retry(limit)}"]
-    return make_response(render_template("auth/signup.html", form=form), 429)
+    return make_response(*_auth_page("auth/signup.html", form, 429))
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -161,11 +169,11 @@ def signup():
         else:
             if form.timezone.data in cards.time_zones():
                 cards.update_settings(session, user, timezone=form.timezone.data)
-            kept = _keep_guest_work(user)
+            kept = _keep_guest_work(user, form.keep_guest_work.data)
             session.commit()
             _start_session(user, kept, f"Welcome, {user.display_name}! Your account is ready.")
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
-    return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+    return _auth_page("auth/signup.html", form)
 
 
 def _may_sign_up_as(form: SignupForm) -> bool:
@@ -209,7 +217,7 @@ def _too_many_log_ins_here(limit: RequestLimit) -> Response:
 def _log_in_held(message: str) -> Response:
     form = LoginForm()
     form.password.errors = [message]
-    return make_response(render_template("auth/login.html", form=form), 429)
+    return make_response(*_auth_page("auth/login.html", form, 429))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -238,17 +246,36 @@ def login():
             form.password.errors = ["Unknown username or wrong password."]
         else:
             accounts.touch(user, utcnow())
-            kept = _keep_guest_work(user)
+            kept = _keep_guest_work(user, form.keep_guest_work.data)
             session.commit()
             _start_session(user, kept)
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
-    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+    return _auth_page("auth/login.html", form)
 
 
-def _keep_guest_work(user: User) -> attempts.Adoption:
-    """What the visitor did as a guest before logging in (a quiz begun, results) is theirs."""
+def _auth_page(template: str, form: FlaskForm, status: int | None = None) -> tuple[str, int]:
+    """The log-in or sign-up form, naming the guest work in this browser that it would keep."""
     token = browser_session.get("guest_token")
-    if not token:
+    now = utcnow()
+    work = [
+        f"“{attempt.quiz.title}” ({'finished' if attempt.submitted_at else 'begun'}"
+        f" {_minutes_ago(attempt.submitted_at or attempt.started_at, now)})"
+        for attempt in (attempts.guest_work(db.session(), token, now) if token else [])
+    ]
+    page = render_template(template, form=form, guest_work=work)
+    return page, status or (422 if form.errors else 200)
+
+
+def _minutes_ago(moment: dt.datetime, now: dt.datetime) -> str:
+    minutes = max(0, int((now - moment).total_seconds() // 60))
+    return "just now" if minutes == 0 else f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+
+
+def _keep_guest_work(user: User, wanted: bool) -> attempts.Adoption:
+    """What the visitor did as a guest before logging in (a quiz begun, results) is theirs,
+    unless they said it was not (someone else's, on a shared computer)."""
+    token = browser_session.get("guest_token")
+    if not token or not wanted:
         return attempts.Adoption(kept=0)
     return attempts.adopt_guest_attempts(db.session(), user, token, utcnow())
 
