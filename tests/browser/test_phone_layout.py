@@ -103,6 +103,10 @@ def test_teacher_pages_fit_a_phone(live_app: Flask, live_server: str, classroom,
     analysis = page.get_by_role("link", name=re.compile("^Item analysis")).first.bounding_box()
     assert analysis["x"] + analysis["width"] <= PHONE["width"], analysis
     screenshot(page, "phone-teacher-class-actions")
+    # The item analysis gives each prompt room to be read, the table scrolling sideways.
+    page.goto(live_server + pages["teacher-analysis"])
+    prompt = page.locator(".analysis-table tbody td:nth-child(2)").first.bounding_box()
+    assert prompt["width"] >= 15 * 16, prompt
     # With problems, the file's lines scroll sideways in their own box, which the keyboard
     # can reach, and the quiz facts fit their card.
     page.goto(live_server + "/teach/banks/upload")
