@@ -139,9 +139,7 @@ class Browser:
         return self.client.post(path, data=data, **kwargs)
 
     def login(self, username: str, password: str = PASSWORD):
-        # As a browser sends the form, whose "keep the guest work" box is ticked at first.
-        fields = {"username": username, "password": password, "keep_guest_work": "y"}
-        response = self.post("/login", fields)
+        response = self.post("/login", {"username": username, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)
         return response
 

@@ -74,7 +74,8 @@ def confirm_field() -> PasswordField:
 
 
 def keep_guest_work_field() -> BooleanField:
-    """Shown only when this browser has guest work a log-in would keep (`guest_work`)."""
+    """Shown only when this browser has guest work a log-in would keep (`guest_work`), with a
+    `guest_work_shown` field: a form drawn before there was any keeps it, as it always did."""
     return BooleanField("Keep what was done as a guest in this browser", default=True)
 
 
@@ -169,7 +170,7 @@ def signup():
         else:
             if form.timezone.data in cards.time_zones():
                 cards.update_settings(session, user, timezone=form.timezone.data)
-            kept = _keep_guest_work(user, form.keep_guest_work.data)
+            kept = _keep_guest_work(user, form)
             session.commit()
             _start_session(user, kept, f"Welcome, {user.display_name}! Your account is ready.")
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
@@ -246,7 +247,7 @@ def login():
             form.password.errors = ["Unknown username or wrong password."]
         else:
             accounts.touch(user, utcnow())
-            kept = _keep_guest_work(user, form.keep_guest_work.data)
+            kept = _keep_guest_work(user, form)
             session.commit()
             _start_session(user, kept)
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
@@ -258,8 +259,8 @@ def _auth_page(template: str, form: FlaskForm, status: int | None = None) -> tup
     token = browser_session.get("guest_token")
     now = utcnow()
     work = [
-        f"“{attempt.quiz.title}” ({'finished' if attempt.submitted_at else 'begun'}"
-        f" {_minutes_ago(attempt.submitted_at or attempt.started_at, now)})"
+        f"“{attempt.quiz.title}” ({'finished' if attempt.submitted_at else 'unfinished'},"
+        f" {_minutes_ago(attempt.submitted_at or attempt.last_activity_at, now)})"
         for attempt in (attempts.guest_work(db.session(), token, now) if token else [])
     ]
     page = render_template(template, form=form, guest_work=work)
@@ -271,11 +272,12 @@ def _minutes_ago(moment: dt.datetime, now: dt.datetime) -> str:
     return "just now" if minutes == 0 else f"{minutes} minute{'s' if minutes != 1 else ''} ago"
 
 
-def _keep_guest_work(user: User, wanted: bool) -> attempts.Adoption:
+def _keep_guest_work(user: User, form: LoginForm | SignupForm) -> attempts.Adoption:
     """What the visitor did as a guest before logging in (a quiz begun, results) is theirs,
-    unless they said it was not (someone else's, on a shared computer)."""
+    unless the form named it and they unticked it (someone else's, on a shared computer)."""
     token = browser_session.get("guest_token")
-    if not token or not wanted:
+    unticked = request.form.get("guest_work_shown") == "1" and not form.keep_guest_work.data
+    if not token or unticked:
         return attempts.Adoption(kept=0)
     return attempts.adopt_guest_attempts(db.session(), user, token, utcnow())
 

@@ -611,10 +611,7 @@ def test_two_open_attempts_at_a_quiz_after_logging_in_keep_every_answer(
     for number, question in enumerate(questions_of(app, own)[:3], start=1):
         answer(account, own, number, correct_form(question))
 
-    logged_in = guest.post(
-        f"/login?next={url}",
-        {"username": username, "password": PASSWORD, "keep_guest_work": "y"},
-    )
+    logged_in = guest.post(f"/login?next={url}", {"username": username, "password": PASSWORD})
     assert logged_in.headers["Location"] == url  # back to the page of this browser's attempt
     page = guest.get(url)
     assert page.status_code == 200
@@ -695,7 +692,7 @@ def test_time_spent_on_a_question_adds_up_and_a_long_pause_counts_as_thirty_minu
 def test_signing_up_after_a_guest_quiz_welcomes_then_says_the_work_is_kept(app, browser):
     finished = take_all_correct(app, browser, quiz_id(app, LIBRARY_BANK, "key-facts"))
     fields = {"username": "newcomer", "display_name": "Newcomer", "password": "long enough pw"}
-    fields |= {"confirm": fields["password"], "role": "student", "keep_guest_work": "y"}
+    fields |= {"confirm": fields["password"], "role": "student"}
     signed_up = browser.post(f"/signup?next=/attempt/{finished}/result", fields)
     assert signed_up.headers["Location"] == f"/attempt/{finished}/result"
     html = browser.get(signed_up.headers["Location"]).get_data(as_text=True)
@@ -715,17 +712,39 @@ def test_the_log_in_form_names_the_guest_work_it_keeps_and_one_can_leave_it(
     begun, _ = start(laptop, quiz_id(app, LIBRARY_BANK, "all-types"))
     form = laptop.get("/login").get_data(as_text=True)
     assert "Keep what was done as a guest in this browser:" in form
-    assert "“Key facts” (finished just now), “Every kind of question” (begun just now)" in form
+    assert "“Key facts” (finished, just now), “Every kind of question” (unfinished, just now)" in (
+        form
+    )
     assert '<input checked id="keep_guest_work" name="keep_guest_work" type="checkbox"' in form
     assert "Keep what was done as a guest" in laptop.get("/signup").get_data(as_text=True)
 
-    # Untick it: the log-in keeps none of it, and says nothing of it.
-    logged_in = laptop.post("/login", {"username": username, "password": PASSWORD})
+    # Untick it (the browser then sends the form without the box): the log-in keeps none of
+    # it, and says nothing of it.
+    fields = {"username": username, "password": PASSWORD, "guest_work_shown": "1"}
+    logged_in = laptop.post("/login", fields)
     assert logged_in.status_code == 302
     home = laptop.get("/").get_data(as_text=True)
     assert "as a guest is now kept" not in home
     assert attempt_state(app, finished).user_id is None
     assert attempt_state(app, begun).user_id is None
+
+
+def test_guest_work_done_after_the_log_in_form_was_drawn_is_kept(app, make_browser, create_user):
+    """A form drawn before there was guest work has no box: the work done meanwhile, in
+    another tab, is kept as it always was."""
+    _, username = create_user()
+    laptop = make_browser()
+    assert 'name="guest_work_shown"' not in laptop.get("/login").get_data(as_text=True)
+    finished = take_all_correct(app, laptop, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    assert laptop.post("/login", {"username": username, "password": PASSWORD}).status_code == 302
+    assert attempt_state(app, finished).user_id is not None
+    # Ticked, it is kept too.
+    _, other = create_user("student", "other")
+    second = make_browser()
+    kept = take_all_correct(app, second, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    ticked = {"username": other, "password": PASSWORD, "guest_work_shown": "1"}
+    assert second.post("/login", ticked | {"keep_guest_work": "y"}).status_code == 302
+    assert attempt_state(app, kept).user_id is not None
 
 
 def test_an_old_guest_result_says_it_is_too_late_to_keep_and_signing_up_goes_to_its_quiz(
