@@ -108,13 +108,18 @@ class AttemptsUsed:
 def attempts_used(session: Session, quiz: QuizRecord, taker: Taker) -> AttemptsUsed:
     if taker.user is None:
         return AttemptsUsed(0, None)
+    return _submitted_since(session, quiz, taker.user, counted_since(session, quiz, taker.user))
+
+
+def _submitted_since(
+    session: Session, quiz: QuizRecord, user: User, since: dt.datetime | None
+) -> AttemptsUsed:
     query = select(func.count(Attempt.id)).where(
         Attempt.quiz_id == quiz.id,
-        Attempt.user_id == taker.user.id,
+        Attempt.user_id == user.id,
         Attempt.submitted_at.is_not(None),
         Attempt.preview.is_(False),
     )
-    since = counted_since(session, quiz, taker.user)
     if since is not None:
         query = query.where(Attempt.submitted_at >= since)
     return AttemptsUsed(session.scalar(query) or 0, since)
@@ -128,16 +133,30 @@ def answers_withheld(session: Session, attempt: Attempt, taker: Taker) -> bool:
 
     Attempts count from the opening of the class's assignment (`attempts_used`). While no
     assignment lets the learner take the test (it is archived, the learner was removed
-    from the class, the quiz withdrawn), all their attempts count: each of those can be
-    undone, and the test taken again."""
+    from the class, the quiz withdrawn), they count from the opening of the latest one the
+    learner had: each of those can be undone, and the test taken again."""
     settings = quiz_of(attempt.quiz)
     if settings.attempts is None or attempt.preview:
         return False
     if taker.user is None or taker.user.is_teacher:
         return False
     used = attempts_used(session, attempt.quiz, taker)
+    if used.since is None:
+        used = _attempts_in_last_round(session, attempt.quiz, taker.user)
     count = used.count if attempt.is_submitted else used.count + 1
     return count < settings.attempts
+
+
+def _attempts_in_last_round(session: Session, quiz: QuizRecord, user: User) -> AttemptsUsed:
+    """The learner's attempts since the latest assignment of the quiz they had, archived or
+    not, in a class they are still in or not (all of them if they never had one)."""
+    rounds = session.execute(
+        select(Assignment.opens_at, Assignment.created_at)
+        .join(Membership, Membership.class_id == Assignment.class_id)
+        .where(Assignment.quiz_id == quiz.id, Membership.student_id == user.id)
+    ).all()
+    since = max((counts_from(opens, assigned) for opens, assigned in rounds), default=None)
+    return _submitted_since(session, quiz, user, since)
 
 
 def withheld_quizzes(session: Session, user: User, attempts: list[Attempt]) -> set[int]:

@@ -816,6 +816,32 @@ def test_a_tests_answers_stay_kept_while_its_assignment_is_archived(room):
     assert day.prompt in ana.get("/progress").get_data(as_text=True)
 
 
+def test_a_tests_earlier_round_does_not_count_when_its_new_round_is_archived(room):
+    """With no assignment open, every attempt ever made counted: one from last year's class
+    and one from this year's used up the limit, and archiving this year's assignment by
+    mistake showed the answers, for the last attempt once it was unarchived."""
+    app, teacher, ana = room.app, room.teacher, room.students[0]
+    quiz = quiz_id(app, LIBRARY_BANK, "timed")  # two attempts
+
+    def submit_one() -> int:
+        attempt, _ = start(ana, quiz)
+        assert ana.post(f"/attempt/{attempt}/submit").status_code == 302
+        return attempt
+
+    assign(teacher, room.class_id, quiz)
+    last_year = submit_one()
+    assert teacher.post(f"/classes/{room.class_id}/archive").status_code == 302
+    this_year = new_class(teacher, "Year 10")
+    join(app, ana, this_year)
+    assign(teacher, this_year, quiz)
+    this_round = submit_one()
+    archive = f"/classes/{this_year}/assignments/{assignment_id(app, this_year, quiz)}"
+    assert teacher.post(f"{archive}/archive").status_code == 302
+    for attempt in (last_year, this_round):
+        review = ana.get(f"/attempt/{attempt}/result").get_data(as_text=True)
+        assert "Correct answer:" not in review
+
+
 def test_the_longest_titles_ids_and_file_name_a_bank_may_have_are_imported(
     app, make_browser, create_user
 ):
