@@ -551,12 +551,12 @@ class PlayedGame:
 
 
 def games_played(session: Session, student: User, limit: int = 10) -> list[PlayedGame]:
-    """The student's latest games in the classes they are still in, newest first."""
+    """The student's latest games that showed a question, newest first, in the classes they
+    are still in (archived ones too, as their attempts there stay theirs)."""
     games = list(
         session.scalars(
             select(LiveGame)
             .join(LivePlayer, LivePlayer.game_id == LiveGame.id)
-            .join(Classroom, Classroom.id == LiveGame.class_id)
             .join(
                 Membership,
                 (Membership.class_id == LiveGame.class_id)
@@ -565,7 +565,7 @@ def games_played(session: Session, student: User, limit: int = 10) -> list[Playe
             .where(
                 LivePlayer.user_id == student.id,
                 Membership.removed_at.is_(None),
-                Classroom.archived_at.is_(None),
+                LiveGame.question_index >= 0,
             )
             .options(selectinload(LiveGame.quiz))
             .order_by(LiveGame.created_at.desc(), LiveGame.id.desc())

@@ -545,6 +545,10 @@ def test_a_students_progress_page_lists_their_games_and_their_place(room):
     change_game(room.app, first, ended_at=utcnow())
     second = start_game(room, "all-types")
     room.students[1].post(f"/live/{second}/join")  # Ana stays out of it
+    step(room, second)
+    third = start_game(room)  # ended in its lobby: no question, no place to list
+    join_all(room, third)
+    change_game(room.app, third, ended_at=utcnow())
 
     ana = page(room.students[0], "/progress")
     assert "Live games" in ana and ana.count("1st of 2") == 1
@@ -554,6 +558,11 @@ def test_a_students_progress_page_lists_their_games_and_their_place(room):
     # Newest first; his own place even with the class's leaderboard hidden, no one else's.
     assert games.index("Every kind of question") < games.index("Key facts")
     assert "2nd of 2" in games and "1st of 1" in games and "Ana" not in games
+    assert games.count("Key facts") == 1  # not the game ended in its lobby
+    # The class archived at the end of the year, its games stay in the history.
+    with session_scope(room.app) as session:
+        session.get(Classroom, room.class_id).archived_at = utcnow()
+    assert "2nd of 2" in page(room.students[1], "/progress")
     # A student removed from the class no longer sees its games.
     remove_student(room, 1)
     assert "Live games" not in page(room.students[1], "/progress")
