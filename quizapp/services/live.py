@@ -550,9 +550,14 @@ class PlayedGame:
     players: int
 
 
-def games_played(session: Session, student: User, limit: int = 10) -> list[PlayedGame]:
+def games_played(
+    session: Session, student: User, now: dt.datetime, limit: int = 10
+) -> list[PlayedGame]:
     """The student's latest games that showed a question, newest first, in the classes they
-    are still in (archived ones too, as their attempts there stay theirs)."""
+    are still in (archived ones too, as their attempts there stay theirs).
+
+    A game's open question does not count yet: its answers are told when it closes.
+    """
     games = list(
         session.scalars(
             select(LiveGame)
@@ -572,6 +577,12 @@ def games_played(session: Session, student: User, limit: int = 10) -> list[Playe
             .limit(limit)
         )
     )
+    counted = LiveAnswer.player_id == LivePlayer.id
+    for game in games:
+        if phase(game, now) is Phase.QUESTION:
+            counted &= (LiveAnswer.game_id != game.id) | (
+                LiveAnswer.question_index != game.question_index
+            )
     rows = session.execute(
         select(LivePlayer.game_id, LivePlayer.id, LivePlayer.user_id, _POINTS, _SECONDS_MS, _RIGHT)
         .join(LiveGame, LiveGame.id == LivePlayer.game_id)
@@ -580,7 +591,7 @@ def games_played(session: Session, student: User, limit: int = 10) -> list[Playe
             (Membership.class_id == LiveGame.class_id)
             & (Membership.student_id == LivePlayer.user_id),
         )
-        .outerjoin(LiveAnswer, LiveAnswer.player_id == LivePlayer.id)
+        .outerjoin(LiveAnswer, counted)
         .where(LivePlayer.game_id.in_([game.id for game in games]), Membership.removed_at.is_(None))
         .group_by(LivePlayer.game_id, LivePlayer.id, LivePlayer.user_id)
     ).all()

@@ -57,7 +57,7 @@ def my_progress():
         attempts=attempts,
         best=progress.best_by_quiz(attempts),
         mastery=mastery,
-        live_games=live.games_played(session, learner),
+        live_games=live.games_played(session, learner, utcnow()),
         missed=missed,
         flashcards=cards.learner_stats(session, current_user, utcnow()),
     )

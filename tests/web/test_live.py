@@ -568,6 +568,24 @@ def test_a_students_progress_page_lists_their_games_and_their_place(room):
     assert "Live games" not in page(room.students[1], "/progress")
 
 
+def progress_row(browser: Browser) -> str:
+    """The text of the student's one row in My progress's live games."""
+    games = page(browser, "/progress").split("Live games")[1].split("All attempts")[0]
+    return " ".join(games.split("Right answers", 1)[1].split())
+
+
+def test_progress_tells_nothing_of_an_answer_until_its_question_closes(room):
+    game, question = at_first_question(room, 60)
+    answer(room.students[0], game, 1, correct_form(question))
+    # Ben has not answered: the question is open, and a right answer must not show in
+    # Ana's points, right answers or place, which her game page keeps back too.
+    assert progress_row(room.students[0]) == progress_row(room.students[1])
+    assert progress_row(room.students[0]).endswith("1st of 2 0 0")
+    step(room, game)  # the host closes it
+    assert re.search(r"1st of 2 [1-9][\d,]* 1$", progress_row(room.students[0]))
+    assert progress_row(room.students[1]).endswith("2nd of 2 0 0")
+
+
 def test_a_hidden_leaderboard_keeps_names_off_the_screen(room):
     with session_scope(room.app) as session:
         session.get(Classroom, room.class_id).leaderboard_mode = "hidden"
