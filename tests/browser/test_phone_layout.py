@@ -11,17 +11,38 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
+from quizapp.core.live import Phase
 from quizapp.db import session_scope
-from quizapp.models import Assignment, Classroom, QuizRecord, User
+from quizapp.models import (
+    Assignment,
+    Classroom,
+    LiveGame,
+    QuestionVersion,
+    QuizRecord,
+    User,
+    utcnow,
+)
+from quizapp.services import live
+from quizapp.services.content import question_of
+from quizapp.web.answers import answer_from_form
 from tests.browser.conftest import axe_violations, login, screenshot, signup
-from tests.browser.test_leaderboard_screen import classroom, submit  # noqa: F401
-from tests.web.helpers import LIBRARY_BANK, questions_of, quiz_id
+from tests.browser.test_leaderboard_screen import add_student, classroom, submit  # noqa: F401
+from tests.web.helpers import (
+    ARTICLE_BANK,
+    LIBRARY_BANK,
+    correct_form,
+    questions_of,
+    quiz_id,
+    wrong_form,
+)
 from tests.web.test_teach import ARTICLE, BROKEN_BANK
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
+TABLET = {"width": 768, "height": 1024}
 SHORT_PHONE = {"width": 360, "height": 560}
 """A phone held sideways, or with its keyboard open: shorter than a card."""
 
@@ -226,3 +247,129 @@ def test_a_match_shows_each_chosen_partner_whole_on_a_phone(
     # The menu alone names it for a screen reader.
     assert chosen.get_attribute("aria-hidden") == "true"
     screenshot(page, "phone-match-chosen")
+
+
+BROKEN_WORDS = """(box) => {
+  const broken = [];
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+    if (text.parentElement.closest(".live-address")) continue;  // an address breaks anywhere
+    for (const word of text.data.matchAll(/[^\\s-]+-?/g)) {
+      const range = document.createRange();
+      range.setStart(text, word.index);
+      range.setEnd(text, word.index + word[0].length);
+      const lines = new Set([...range.getClientRects()].map((line) => Math.round(line.bottom)));
+      if (lines.size > 1) broken.push(word[0]);
+    }
+  }
+  return broken;
+}"""
+"""Words split across two lines (a name cut as "Featherstone / haugh"); a break after a
+hyphen is a break between words."""
+
+SMALLEST_TEXT = """(box) => Math.min(...[...box.querySelectorAll("*")]
+  .filter((el) => el.getClientRects().length
+    && [...el.childNodes].some((node) => node.nodeType === 3 && node.data.trim()))
+  .map((el) => parseFloat(getComputedStyle(el).fontSize)))"""
+"""The size in pixels of the smallest text shown in the box."""
+
+
+def longest_of_each_kind(app: Flask, game_id: int, kinds: tuple[str, ...]) -> dict[int, str]:
+    """The place in the game (from 0) of its longest question of each kind: the one that
+    needs the most room."""
+    longest: dict[str, tuple[int, int]] = {}
+    with session_scope(app) as session:
+        order = session.get(LiveGame, game_id).question_order
+        for index, version_id in enumerate(order):
+            question = question_of(session.get(QuestionVersion, version_id))
+            size = len(question.model_dump_json())
+            if question.type in kinds and size > longest.get(question.type, (0, -1))[0]:
+                longest[question.type] = (size, index)
+    assert set(longest) == set(kinds), longest
+    return {index: kind for kind, (_size, index) in longest.items()}
+
+
+def open_question(app: Flask, game_id: int, index: int) -> None:
+    """Move the game on, as the host's button does, until its question `index` is open."""
+    with session_scope(app) as session:
+        game = session.get(LiveGame, game_id)
+        while not (game.question_index == index and live.phase(game, utcnow()) is Phase.QUESTION):
+            live.advance(session, game, game.step, live.phase(game, utcnow()), utcnow())
+
+
+def answer_question(app: Flask, game_id: int, usernames: dict[str, bool]) -> None:
+    """Answer the open question for these players, right (True) or wrong where it can be."""
+    with session_scope(app) as session:
+        game = session.get(LiveGame, game_id)
+        question, _options = live.current_question(session, game)
+        for username, right in usernames.items():
+            if not right and question.type in ("match", "order", "cloze"):
+                continue  # no wrong answer to give
+            form = MultiDict(correct_form(question) if right else wrong_form(question))
+            player = session.scalar(select(User).where(User.username == username))
+            number = game.question_index + 1
+            live.answer(session, game, player, number, answer_from_form(question, form), utcnow())
+
+
+def assert_host_screen_fits(page: Page, name: str) -> None:
+    """The host's screen as it is now, on a phone and on a tablet: nothing wider than the
+    screen, no word cut in two, no tiny text, no squashed bar; and axe on the phone."""
+    page.locator("details").evaluate_all("(all) => all.forEach((box) => { box.open = true; })")
+    for size in (TABLET, PHONE):
+        page.set_viewport_size(size)
+        assert_fits(page, f"live-host-{size['width']}-{name}")
+        host = page.locator(".live-host")
+        assert host.evaluate(BROKEN_WORDS) == [], (name, size)
+        assert host.evaluate(SMALLEST_TEXT) >= 14, (name, size)
+        for bar in page.locator(".live-bar").all():
+            assert bar.bounding_box()["width"] >= 8 * 16, (name, size)
+    assert axe_violations(page) == [], name
+
+
+def test_the_live_host_screens_fit_a_phone_and_a_tablet(
+    live_app: Flask,
+    live_server: str,
+    classroom,  # noqa: F811
+    new_page,
+):
+    """The projector's screen, hosted from a phone or a tablet instead: the lobby, the
+    longest question of each kind that shows differently, open and closed, and the end."""
+    add_student(
+        live_app, classroom, "alexandrina", "Alexandrina Wilhelmina Montgomery-Featherstonehaugh"
+    )
+    page = new_page(**PHONE)
+    login(page, live_server, "mrs-lee")
+    page.goto(f"{live_server}/classes/{classroom}")
+    live_box = page.locator("#live")
+    live_box.get_by_label("Quiz to play").select_option(
+        str(quiz_id(live_app, ARTICLE_BANK, "whole-article"))
+    )
+    live_box.get_by_label("Time for each question").select_option(label="120 seconds")
+    page.get_by_role("button", name="Start a live game").click()
+    expect(page.get_by_role("heading", name="Join the game")).to_be_visible()
+    game_id = int(re.search(r"/live/(\d+)/host$", page.url).group(1))
+    with session_scope(live_app) as session:
+        game = session.get(LiveGame, game_id)
+        total = len(game.question_order)
+        for student in session.scalars(select(User).where(User.role == "student")):
+            live.join(session, game, student, utcnow())
+    expect(page.locator(".live-names li")).to_have_count(4)  # the lobby reloads by itself
+    assert_host_screen_fits(page, "lobby")
+
+    kinds = ("single", "multiple", "match", "order", "cloze", "short", "numeric")
+    for index, kind in sorted(longest_of_each_kind(live_app, game_id, kinds).items()):
+        open_question(live_app, game_id, index)
+        count = page.locator(".question-count")
+        expect(count).to_have_text(f"Question {index + 1} of {total}")  # it follows the game
+        assert_host_screen_fits(page, f"{kind}-open")
+        answer_question(live_app, game_id, {"amira": True, "alexandrina": True, "ben": False})
+        page.get_by_role("button", name="Close the question now").click()
+        expect(count).to_contain_text("closed")
+        assert_host_screen_fits(page, f"{kind}-closed")
+
+    open_question(live_app, game_id, total - 1)
+    expect(page.locator(".question-count")).to_have_text(f"Question {total} of {total}")
+    page.get_by_role("button", name="Close the question now").click()
+    page.get_by_role("button", name="Show the final standings").click()
+    expect(page.get_by_role("heading", name="Final standings")).to_be_visible()
+    assert_host_screen_fits(page, "final")
