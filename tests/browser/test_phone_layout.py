@@ -313,7 +313,8 @@ def answer_question(app: Flask, game_id: int, usernames: dict[str, bool]) -> Non
 
 def assert_host_screen_fits(page: Page, name: str) -> None:
     """The host's screen as it is now, on a phone and on a tablet: nothing wider than the
-    screen, no word cut in two, no tiny text, no squashed bar; and axe on the phone."""
+    screen, no word cut in two, no tiny text, no squashed bar, the button that moves the
+    game on in view; and axe on the phone."""
     page.locator("details").evaluate_all("(all) => all.forEach((box) => { box.open = true; })")
     for size in (TABLET, PHONE):
         page.set_viewport_size(size)
@@ -323,6 +324,9 @@ def assert_host_screen_fits(page: Page, name: str) -> None:
         assert host.evaluate(SMALLEST_TEXT) >= 14, (name, size)
         for bar in page.locator(".live-bar").all():
             assert bar.bounding_box()["width"] >= 8 * 16, (name, size)
+        # The button that moves the game on is in view, however long the question.
+        for button in page.locator(".live-host > .actions:not(.live-end) button").all():
+            in_view(page, button)
     assert axe_violations(page) == [], name
 
 
