@@ -124,6 +124,21 @@ def csrf_token(client: FlaskClient) -> str:
     raise AssertionError("no page with a CSRF token")
 
 
+GUEST_WORK_SHOWN = re.compile(r'name="guest_work_shown" type="hidden" value="([^"]*)"')
+GUEST_WORK_BOX = re.compile(r'<input[^>]*name="keep_guest_work"[^>]*>')
+
+
+def guest_work_fields(form_html: str) -> dict[str, str | list[str]]:
+    """What a log-in or sign-up form sends of the guest work it names, as it was drawn."""
+    shown = GUEST_WORK_SHOWN.search(form_html)
+    ticked = [
+        re.search(r'value="(\d+)"', box).group(1)
+        for box in GUEST_WORK_BOX.findall(form_html)
+        if " checked" in box
+    ]
+    return {"guest_work_shown": shown.group(1) if shown else "", "keep_guest_work": ticked}
+
+
 class Browser:
     """A test client that fills in CSRF tokens like a browser would."""
 
@@ -139,7 +154,9 @@ class Browser:
         return self.client.post(path, data=data, **kwargs)
 
     def login(self, username: str, password: str = PASSWORD):
-        response = self.post("/login", {"username": username, "password": password})
+        """Log in from the form, keeping the guest work it names, as a click would."""
+        fields = guest_work_fields(self.get("/login").get_data(as_text=True))
+        response = self.post("/login", {"username": username, "password": password, **fields})
         assert response.status_code == 302, response.get_data(as_text=True)
         return response
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -613,20 +614,20 @@ def guest_work(session: Session, guest_token: str, now: dt.datetime) -> list[Att
 
 
 def adopt_guest_attempts(
-    session: Session, user: User, guest_token: str, now: dt.datetime
+    session: Session, user: User, guest_token: str, now: dt.datetime, ids: Collection[int]
 ) -> Adoption:
     """Give the attempts made as a guest in this browser, in the last hour, to the account
-    just logged in to: an open one carries on as the learner's, and a submitted one counts
-    as theirs, its missed questions becoming due as flashcards. Left to the guest (and
-    purged with the guest's) are older attempts and any attempt at a quiz that now limits
-    attempts.
+    just logged in to, those of `ids` (the ones they chose): an open one carries on as the
+    learner's, and a submitted one counts as theirs, its missed questions becoming due as
+    flashcards. Left to the guest (and purged with the guest's) are the others, older
+    attempts and any attempt at a quiz that now limits attempts.
 
     A learner has one open attempt per quiz. When the account has one open at a quiz the
     guest has one open at too, the guest's goes on, as it is the one in this browser (and
     the page the learner logged in from); the account's is submitted with its saved answers,
     or, if it has none, dropped. Nothing answered is lost either way.
     """
-    adopted = guest_work(session, guest_token, now)
+    adopted = [attempt for attempt in guest_work(session, guest_token, now) if attempt.id in ids]
     if not adopted:
         return Adoption(kept=0)
     open_own = {

@@ -6,7 +6,7 @@ import datetime as dt
 import time
 from typing import Any
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, g, render_template, request
 from flask import Request as FlaskRequest
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
@@ -29,8 +29,9 @@ codes)."""
 
 
 def failed(response: Any) -> bool:
-    """For the limiter: a form that did not go through (a success redirects)."""
-    return response.status_code != 302
+    """For the limiter: a form that did not go through (a success redirects), unless it
+    only asked about guest work it had not named."""
+    return response.status_code != 302 and not g.get("guest_work_asked", False)
 
 
 def wait_before_retry(limit: RequestLimit) -> str:

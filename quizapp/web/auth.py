@@ -22,17 +22,17 @@ from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField
+from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp
 
 from quizapp import db
 from quizapp.core.codes import same_code
-from quizapp.models import User, utcnow
+from quizapp.models import Attempt, User, utcnow
 from quizapp.services import accounts, attempts, cards
 from quizapp.services.errors import Conflict
 from quizapp.web import failed, limiter, wait_before_retry
-from quizapp.web.forms import ActionForm, stripped
+from quizapp.web.forms import ActionForm, CheckboxesField, stripped
 
 bp = Blueprint("auth", __name__)
 
@@ -73,10 +73,20 @@ def confirm_field() -> PasswordField:
     )
 
 
-def keep_guest_work_field() -> BooleanField:
-    """Shown only when this browser has guest work a log-in would keep (`guest_work`), with a
-    `guest_work_shown` field: a form drawn before there was any keeps it, as it always did."""
-    return BooleanField("Keep what was done as a guest in this browser", default=True)
+def keep_guest_work_field() -> CheckboxesField:
+    """Each piece of guest work a log-in would keep (`_offer_guest_work`), ticked."""
+    return CheckboxesField(
+        "Keep what was done as a guest in this browser",
+        coerce=int,
+        validate_choice=False,  # the guest's work as it is at the log-in decides
+        description="Untick what was someone else's on this computer.",
+    )
+
+
+def guest_work_shown_field() -> HiddenField:
+    """The ids of the guest work the form named: work done since (in another tab) is asked
+    about before it is kept."""
+    return HiddenField()
 
 
 class SignupForm(FlaskForm):
@@ -107,12 +117,14 @@ class SignupForm(FlaskForm):
     # out, and the account starts in UTC (it can be changed in the flashcard settings).
     timezone = HiddenField(render_kw={"data-browser-zone": ""})
     keep_guest_work = keep_guest_work_field()
+    guest_work_shown = guest_work_shown_field()
 
 
 class LoginForm(FlaskForm):
     username = StringField("Username", validators=[InputRequired(), Length(max=40)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=200)])
     keep_guest_work = keep_guest_work_field()
+    guest_work_shown = guest_work_shown_field()
 
 
 class DisplayNameForm(FlaskForm):
@@ -155,7 +167,11 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignupForm()
-    if form.validate_on_submit() and _may_sign_up_as(form):
+    if (
+        form.validate_on_submit()
+        and _may_sign_up_as(form)
+        and not _unnamed_guest_work(form, "type the password again to sign up")
+    ):
         session = db.session()
         try:
             user = accounts.create_user(
@@ -245,7 +261,7 @@ def login():
         user = accounts.authenticate(session, form.username.data, form.password.data)
         if user is None:
             form.password.errors = ["Unknown username or wrong password."]
-        else:
+        elif not _unnamed_guest_work(form, "type your password again to log in"):
             accounts.touch(user, utcnow())
             kept = _keep_guest_work(user, form)
             session.commit()
@@ -254,17 +270,43 @@ def login():
     return _auth_page("auth/login.html", form)
 
 
-def _auth_page(template: str, form: FlaskForm, status: int | None = None) -> tuple[str, int]:
+def _auth_page(
+    template: str, form: LoginForm | SignupForm, status: int | None = None
+) -> tuple[str, int]:
     """The log-in or sign-up form, naming the guest work in this browser that it would keep."""
-    token = browser_session.get("guest_token")
-    now = utcnow()
-    work = [
-        f"“{attempt.quiz.title}” ({'finished' if attempt.submitted_at else 'unfinished'},"
-        f" {_minutes_ago(attempt.submitted_at or attempt.last_activity_at, now)})"
-        for attempt in (attempts.guest_work(db.session(), token, now) if token else [])
-    ]
-    page = render_template(template, form=form, guest_work=work)
+    _offer_guest_work(form, _guest_work())
+    page = render_template(template, form=form)
     return page, status or (422 if form.errors else 200)
+
+
+def _guest_work() -> list[Attempt]:
+    token = browser_session.get("guest_token")
+    return attempts.guest_work(db.session(), token, utcnow()) if token else []
+
+
+def _shown_guest_work() -> set[int]:
+    """The ids of the guest work named by the form sent (none by a form drawn before)."""
+    return {
+        int(word) for word in request.form.get("guest_work_shown", "").split() if word.isdigit()
+    }
+
+
+def _offer_guest_work(form: LoginForm | SignupForm, work: list[Attempt]) -> None:
+    """Name each piece of guest work in the form: ticked, unless the form sent named it
+    and it was unticked."""
+    now = utcnow()
+    field = form.keep_guest_work
+    field.choices = [
+        SelectChoice(
+            attempt.id,
+            f"“{attempt.quiz.title}” ({'finished' if attempt.submitted_at else 'unfinished'},"
+            f" {_minutes_ago(attempt.submitted_at or attempt.last_activity_at, now)})",
+        )
+        for attempt in work
+    ]
+    shown, ticked = _shown_guest_work(), set(field.data or [])
+    field.data = [attempt.id for attempt in work if attempt.id in ticked or attempt.id not in shown]
+    form.guest_work_shown.data = " ".join(str(attempt.id) for attempt in work)
 
 
 def _minutes_ago(moment: dt.datetime, now: dt.datetime) -> str:
@@ -272,14 +314,29 @@ def _minutes_ago(moment: dt.datetime, now: dt.datetime) -> str:
     return "just now" if minutes == 0 else f"{minutes} minute{'s' if minutes != 1 else ''} ago"
 
 
+def _unnamed_guest_work(form: LoginForm | SignupForm, again: str) -> bool:
+    """Whether this browser has guest work the form sent did not name (done in another tab
+    since it was drawn, maybe by someone else): if so, the form asks about it first."""
+    shown = _shown_guest_work()
+    if all(attempt.id in shown for attempt in _guest_work()):
+        return False
+    form.keep_guest_work.errors = [
+        "While this page was open, more was done as a guest in this browser. Untick what"
+        f" was someone else's, then {again}."
+    ]
+    g.guest_work_asked = True  # not a failed log-in
+    return True
+
+
 def _keep_guest_work(user: User, form: LoginForm | SignupForm) -> attempts.Adoption:
     """What the visitor did as a guest before logging in (a quiz begun, results) is theirs,
-    unless the form named it and they unticked it (someone else's, on a shared computer)."""
+    as far as the form named it and they left it ticked (on a shared computer, the rest was
+    someone else's)."""
     token = browser_session.get("guest_token")
-    unticked = request.form.get("guest_work_shown") == "1" and not form.keep_guest_work.data
-    if not token or unticked:
+    kept = _shown_guest_work() & set(form.keep_guest_work.data or [])
+    if not token or not kept:
         return attempts.Adoption(kept=0)
-    return attempts.adopt_guest_attempts(db.session(), user, token, utcnow())
+    return attempts.adopt_guest_attempts(db.session(), user, token, utcnow(), kept)
 
 
 def _start_session(user: User, guest_work: attempts.Adoption, welcome: str | None = None) -> None:

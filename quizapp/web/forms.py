@@ -4,7 +4,9 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter, Map
+from wtforms import SelectMultipleField
 from wtforms.validators import NumberRange
+from wtforms.widgets import CheckboxInput, ListWidget
 
 MAX_INTEGER = 2**31 - 1
 """The largest value an integer column holds (a 32-bit INTEGER on PostgreSQL): a larger id
@@ -43,6 +45,13 @@ def storable_integer(text: str) -> int:
 def moment_ms(text: str) -> int:
     """As `storable_integer`, for a moment in milliseconds."""
     return _within(text, MAX_MOMENT_MS)
+
+
+class CheckboxesField(SelectMultipleField):
+    """A choice of any number of options, drawn as a list of checkboxes (`form_field`)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class StorableIntegerConverter(IntegerConverter):

@@ -24,7 +24,7 @@ from quizapp.db import session_scope
 from quizapp.models import Attempt, User
 from quizapp.paths import questions_dir
 from quizapp.services.banks import import_paths
-from tests.browser.conftest import screenshot, signup
+from tests.browser.conftest import axe_violations, screenshot, signup
 from tests.conftest import ALL_TYPES_BANK, PASSWORD
 from tests.web.helpers import LIBRARY_BANK, assign_to_a_class, quiz_id
 from tests.web.test_teach import ARTICLE, TINY_BANK
@@ -445,6 +445,12 @@ def test_guest_takes_a_quiz_and_signs_up_to_keep_the_result(live_server: str, pa
     page.get_by_label("Display name").fill("Guest Who Stays")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
+    # The form names the guest work it keeps, ticked, for the next student on a shared
+    # laptop to untick.
+    work = page.get_by_role("group", name="Keep what was done as a guest in this browser")
+    expect(work.get_by_role("checkbox", name="“Key facts” (finished, just now)")).to_be_checked()
+    assert axe_violations(page) == []
+    screenshot(page, "signup-guest-work")
     page.get_by_role("button", name="Sign up").click()
     # Back at the result, now the account's.
     page.wait_for_url(result_url)

@@ -18,8 +18,9 @@ from quizapp.models import Attempt, QuestionVersion, QuizRecord, Response, User,
 from quizapp.services import attempts
 from quizapp.services.content import question_of
 from quizapp.services.errors import Conflict
+from quizapp.web import auth
 from quizapp.web import quiz as quiz_web
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, csrf_token, guest_work_fields
 from tests.web.helpers import (
     ARTICLE_BANK,
     LIBRARY_BANK,
@@ -611,7 +612,10 @@ def test_two_open_attempts_at_a_quiz_after_logging_in_keep_every_answer(
     for number, question in enumerate(questions_of(app, own)[:3], start=1):
         answer(account, own, number, correct_form(question))
 
-    logged_in = guest.post(f"/login?next={url}", {"username": username, "password": PASSWORD})
+    fields = guest_work_fields(guest.get(f"/login?next={url}").get_data(as_text=True))
+    logged_in = guest.post(
+        f"/login?next={url}", {"username": username, "password": PASSWORD, **fields}
+    )
     assert logged_in.headers["Location"] == url  # back to the page of this browser's attempt
     page = guest.get(url)
     assert page.status_code == 200
@@ -656,7 +660,7 @@ def test_a_guests_attempt_at_a_quiz_that_now_limits_attempts_is_left_to_the_gues
         practice_id, limited_id = practice.id, limited.id
     with session_scope(app) as session:
         adoption = attempts.adopt_guest_attempts(
-            session, session.get(User, user_id), "guest-token", now
+            session, session.get(User, user_id), "guest-token", now, {practice_id, limited_id}
         )
         assert adoption.kept == 1
         used = attempts.attempts_used(
@@ -693,6 +697,7 @@ def test_signing_up_after_a_guest_quiz_welcomes_then_says_the_work_is_kept(app, 
     finished = take_all_correct(app, browser, quiz_id(app, LIBRARY_BANK, "key-facts"))
     fields = {"username": "newcomer", "display_name": "Newcomer", "password": "long enough pw"}
     fields |= {"confirm": fields["password"], "role": "student"}
+    fields |= guest_work_fields(browser.get("/signup").get_data(as_text=True))
     signed_up = browser.post(f"/signup?next=/attempt/{finished}/result", fields)
     assert signed_up.headers["Location"] == f"/attempt/{finished}/result"
     html = browser.get(signed_up.headers["Location"]).get_data(as_text=True)
@@ -701,50 +706,132 @@ def test_signing_up_after_a_guest_quiz_welcomes_then_says_the_work_is_kept(app, 
     assert attempt_state(app, finished).user_id is not None
 
 
-def test_the_log_in_form_names_the_guest_work_it_keeps_and_one_can_leave_it(
+def guest_work_boxes(html: str) -> dict[str, bool]:
+    """Each piece of guest work the form names, and whether its box is ticked."""
+    return {
+        label.strip(): " checked" in box
+        for box, label in re.findall(
+            r'(<input[^>]*name="keep_guest_work"[^>]*>)\s*([^<]*)</label>', html
+        )
+    }
+
+
+def test_the_log_in_form_names_each_piece_of_guest_work_and_keeps_only_the_ticked(
     app, make_browser, create_user
 ):
-    """On a shared laptop, the next student's log-in took the previous guest's work."""
+    """On a shared laptop, the next student's log-in took the previous guest's work; two
+    guests' work in one browser could only be kept or left together."""
     _, username = create_user()
     laptop = make_browser()
     assert "as a guest in this browser" not in laptop.get("/login").get_data(as_text=True)
     finished = take_all_correct(app, laptop, quiz_id(app, LIBRARY_BANK, "key-facts"))
     begun, _ = start(laptop, quiz_id(app, LIBRARY_BANK, "all-types"))
     form = laptop.get("/login").get_data(as_text=True)
-    assert "Keep what was done as a guest in this browser:" in form
-    assert "“Key facts” (finished, just now), “Every kind of question” (unfinished, just now)" in (
-        form
-    )
-    assert '<input checked id="keep_guest_work" name="keep_guest_work" type="checkbox"' in form
+    assert "Keep what was done as a guest in this browser" in form
+    assert guest_work_boxes(form) == {
+        "“Key facts” (finished, just now)": True,
+        "“Every kind of question” (unfinished, just now)": True,
+    }
     assert "Keep what was done as a guest" in laptop.get("/signup").get_data(as_text=True)
 
-    # Untick it (the browser then sends the form without the box): the log-in keeps none of
-    # it, and says nothing of it.
-    fields = {"username": username, "password": PASSWORD, "guest_work_shown": "1"}
-    logged_in = laptop.post("/login", fields)
+    # The finished quiz was someone else's: unticked, it stays a guest's and is not counted;
+    # the one begun is kept.
+    fields = guest_work_fields(form)
+    fields["keep_guest_work"] = [str(begun)]
+    logged_in = laptop.post("/login", {"username": username, "password": PASSWORD, **fields})
     assert logged_in.status_code == 302
-    home = laptop.get("/").get_data(as_text=True)
-    assert "as a guest is now kept" not in home
+    assert "as a guest is now kept" in laptop.get("/").get_data(as_text=True)
     assert attempt_state(app, finished).user_id is None
-    assert attempt_state(app, begun).user_id is None
+    assert attempt_state(app, begun).user_id is not None
 
 
-def test_guest_work_done_after_the_log_in_form_was_drawn_is_kept(app, make_browser, create_user):
-    """A form drawn before there was guest work has no box: the work done meanwhile, in
-    another tab, is kept as it always was."""
+def test_guest_work_left_unticked_is_not_kept(app, make_browser, create_user):
     _, username = create_user()
     laptop = make_browser()
-    assert 'name="guest_work_shown"' not in laptop.get("/login").get_data(as_text=True)
     finished = take_all_correct(app, laptop, quiz_id(app, LIBRARY_BANK, "key-facts"))
-    assert laptop.post("/login", {"username": username, "password": PASSWORD}).status_code == 302
+    fields = guest_work_fields(laptop.get("/login").get_data(as_text=True))
+    fields["keep_guest_work"] = []  # a browser sends no unticked box
+    assert (
+        laptop.post("/login", {"username": username, "password": PASSWORD, **fields}).status_code
+        == 302
+    )
+    assert "as a guest is now kept" not in laptop.get("/").get_data(as_text=True)
+    assert attempt_state(app, finished).user_id is None
+
+
+def test_guest_work_done_after_the_form_was_drawn_is_asked_about_first(
+    app, make_browser, create_user
+):
+    """A form drawn before the guest work (in another tab, perhaps by the previous student)
+    did not name it: logging in from it kept it unasked. Now the form comes back naming it,
+    and the log-in is not counted as a failed one."""
+    _, username = create_user()
+    laptop = make_browser()
+    old_form = guest_work_fields(laptop.get("/login").get_data(as_text=True))
+    assert old_form == {"guest_work_shown": "", "keep_guest_work": []}
+    finished = take_all_correct(app, laptop, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    tries = int(auth.LOGIN_LIMIT.split()[0])
+    for _ in range(tries + 1):  # never held by the limit on failed log-ins
+        asked = laptop.post("/login", {"username": username, "password": PASSWORD, **old_form})
+        assert asked.status_code == 422
+        html = asked.get_data(as_text=True)
+        assert "While this page was open, more was done as a guest in this browser" in html
+        assert guest_work_boxes(html) == {"“Key facts” (finished, just now)": True}
+        assert attempt_state(app, finished).user_id is None
+    assert laptop.get("/progress").status_code == 302  # not logged in
+    again = laptop.post(
+        "/login", {"username": username, "password": PASSWORD, **guest_work_fields(html)}
+    )
+    assert again.status_code == 302
     assert attempt_state(app, finished).user_id is not None
-    # Ticked, it is kept too.
-    _, other = create_user("student", "other")
-    second = make_browser()
-    kept = take_all_correct(app, second, quiz_id(app, LIBRARY_BANK, "key-facts"))
-    ticked = {"username": other, "password": PASSWORD, "guest_work_shown": "1"}
-    assert second.post("/login", ticked | {"keep_guest_work": "y"}).status_code == 302
-    assert attempt_state(app, kept).user_id is not None
+    # Sign-up asks the same before making the account.
+    other = make_browser()
+    old_form = guest_work_fields(other.get("/signup").get_data(as_text=True))
+    theirs = take_all_correct(app, other, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    fields = {"username": "newcomer", "display_name": "New", "password": "long enough pw"}
+    fields |= {"confirm": fields["password"], "role": "student"}
+    asked = other.post("/signup", fields | old_form)
+    assert asked.status_code == 422 and "then type the password again to sign up" in (
+        asked.get_data(as_text=True)
+    )
+    assert (
+        other.post("/signup", fields | guest_work_fields(asked.get_data(as_text=True))).status_code
+        == 302
+    )
+    assert attempt_state(app, theirs).user_id is not None
+
+
+def test_the_form_says_how_long_ago_each_piece_of_guest_work_was_done(app, make_browser):
+    laptop = make_browser()
+    finished = take_all_correct(app, laptop, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    begun, _ = start(laptop, quiz_id(app, LIBRARY_BANK, "all-types"))
+    with session_scope(app) as session:
+        session.get(Attempt, finished).submitted_at -= dt.timedelta(minutes=59, seconds=10)
+        session.get(Attempt, begun).last_activity_at -= dt.timedelta(seconds=90)
+    assert guest_work_boxes(laptop.get("/login").get_data(as_text=True)) == {
+        "“Key facts” (finished, 59 minutes ago)": True,
+        "“Every kind of question” (unfinished, 1 minute ago)": True,
+    }
+
+
+def test_a_failed_log_in_keeps_the_guest_work_boxes_as_they_were(app, make_browser, create_user):
+    _, username = create_user()
+    laptop = make_browser()
+    old_form = guest_work_fields(laptop.get("/login").get_data(as_text=True))
+    take_all_correct(app, laptop, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    begun, _ = start(laptop, quiz_id(app, LIBRARY_BANK, "all-types"))
+    wrong = {"username": username, "password": "not the password"}
+    # From a form that named none of it: every piece ticked, as on a new form.
+    html = laptop.post("/login", wrong | old_form).get_data(as_text=True)
+    assert set(guest_work_boxes(html).values()) == {True}
+    # From one on which a box was unticked: still unticked.
+    fields = guest_work_fields(html)
+    fields["keep_guest_work"] = [str(begun)]
+    boxes = guest_work_boxes(laptop.post("/login", wrong | fields).get_data(as_text=True))
+    assert boxes == {
+        "“Key facts” (finished, just now)": False,
+        "“Every kind of question” (unfinished, just now)": True,
+    }
 
 
 def test_an_old_guest_result_says_it_is_too_late_to_keep_and_signing_up_goes_to_its_quiz(
