@@ -96,6 +96,18 @@ def status(
     return TO_DO
 
 
+CLASS_AVERAGE_RULE = (
+    "The class average counts the students in the class now: under each assignment, the mean"
+    " of their scores by the same rule (a missing one counts as 0) and how many handed it in;"
+    " at the end, the mean of their averages."
+)
+
+
+def handed_in(statuses: Iterable[str]) -> int:
+    """How many of these statuses are work handed in, on time or late."""
+    return sum(1 for cell_status in statuses if cell_status in (DONE, LATE))
+
+
 def average(cells: Iterable[tuple[str, float | None]]) -> float | None:
     """The mean of (status, score) cells under `AVERAGE_RULE`; None when nothing counts."""
     counted = []

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from statistics import fmean
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, select
@@ -64,10 +65,37 @@ class Row:
 
 
 @dataclass(frozen=True)
+class ColumnSummary:
+    """An assignment across the students in the class now (`rules.CLASS_AVERAGE_RULE`)."""
+
+    average: float | None
+    handed_in: int
+
+
+@dataclass(frozen=True)
 class Gradebook:
     classroom: Classroom
     columns: list[Column]
     rows: list[Row]
+
+    @property
+    def summaries(self) -> list[ColumnSummary]:
+        current = [row for row in self.rows if not row.removed]
+        summaries = []
+        for index in range(len(self.columns)):
+            cells = [row.cells[index] for row in current]
+            summaries.append(
+                ColumnSummary(
+                    average=rules.average((cell.status, cell.score) for cell in cells),
+                    handed_in=rules.handed_in(cell.status for cell in cells),
+                )
+            )
+        return summaries
+
+    @property
+    def class_average(self) -> float | None:
+        averages = [row.average for row in self.rows if not row.removed and row.average is not None]
+        return fmean(averages) if averages else None
 
 
 def current_columns(session: Session, classroom: Classroom) -> list[Column]:

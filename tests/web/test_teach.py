@@ -1408,6 +1408,46 @@ def test_gradebook_marks_late_and_missing_work(app, make_browser, create_user):
     assert rules.COUNTING_RULE in html and rules.AVERAGE_RULE in html
 
 
+def test_gradebook_ends_with_the_class_average_of_the_students_in_it_now(
+    app, make_browser, create_user
+):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    first, second = tiny_quiz(app, "best"), tiny_quiz(app, "last")
+    assign(teacher, class_id, first, "2020-01-01T00:00", "2020-02-01T00:00")
+    assign(teacher, class_id, second)
+    ada = add_student(app, class_id, "ada", "Ada")
+    ben = add_student(app, class_id, "ben", "Ben")
+    add_student(app, class_id, "cy", "Cy")  # misses the first, has the second to do
+    gone = add_student(app, class_id, "gone", "Gone")
+    take(app, ada, first, RIGHT, dt.datetime(2020, 1, 20, tzinfo=UTC))
+    take(app, ada, second, WRONG, soon())
+    take(app, ben, first, RIGHT, dt.datetime(2020, 2, 20, tzinfo=UTC))  # late
+    take(app, gone, first, RIGHT, dt.datetime(2020, 1, 20, tzinfo=UTC))
+    with session_scope(app) as session:
+        session.scalar(
+            select(Membership).where(Membership.student_id == gone)
+        ).removed_at = utcnow()
+    # First: Ada 100, Ben 100 (late), Cy 0 (missing); Gone left. Second: Ada 0; the others
+    # have it to do. Averages: Ada 50, Ben 100, Cy 0.
+    with session_scope(app) as session:
+        book = gradebook.gradebook(session, session.get(Classroom, class_id), utcnow())
+        summaries = book.summaries
+        class_average = book.class_average
+    assert [(round(s.average, 2), s.handed_in) for s in summaries] == [(66.67, 2), (0, 1)]
+    assert class_average == 50
+    html = teacher.get(f"/teach/classes/{class_id}/gradebook").get_data(as_text=True)
+    footer = text_of(html[html.index("<tfoot>") : html.index("</tfoot>")])
+    assert footer == (
+        "Class average students in the class now 66.7% 2 handed in 0% 1 handed in 50%"
+    )
+    assert rules.CLASS_AVERAGE_RULE in html
+    # The export stays one row per student, for an LMS to import.
+    csv_text = teacher.get(f"/teach/classes/{class_id}/gradebook.csv").get_data(as_text=True)
+    assert len(csv_text.splitlines()) == 1 + 4 and "Class average" not in csv_text
+
+
 def test_a_due_date_before_attempts_start_counting_is_refused_at_its_field(
     app, make_browser, create_user
 ):
