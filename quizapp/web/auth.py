@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlsplit
 
 from flask import (
@@ -170,7 +171,7 @@ def signup():
     if (
         form.validate_on_submit()
         and _may_sign_up_as(form)
-        and not _unnamed_guest_work(form, "type the password again to sign up")
+        and not _unnamed_guest_work(form, "type the password again, twice")
     ):
         session = db.session()
         try:
@@ -261,7 +262,7 @@ def login():
         user = accounts.authenticate(session, form.username.data, form.password.data)
         if user is None:
             form.password.errors = ["Unknown username or wrong password."]
-        elif not _unnamed_guest_work(form, "type your password again to log in"):
+        elif not _unnamed_guest_work(form, "type your password again"):
             accounts.touch(user, utcnow())
             kept = _keep_guest_work(user, form)
             session.commit()
@@ -286,9 +287,8 @@ def _guest_work() -> list[Attempt]:
 
 def _shown_guest_work() -> set[int]:
     """The ids of the guest work named by the form sent (none by a form drawn before)."""
-    return {
-        int(word) for word in request.form.get("guest_work_shown", "").split() if word.isdigit()
-    }
+    words = request.form.get("guest_work_shown", "").split()
+    return {int(word) for word in words if re.fullmatch(r"[0-9]{1,18}", word)}
 
 
 def _offer_guest_work(form: LoginForm | SignupForm, work: list[Attempt]) -> None:
@@ -320,9 +320,9 @@ def _unnamed_guest_work(form: LoginForm | SignupForm, again: str) -> bool:
     shown = _shown_guest_work()
     if all(attempt.id in shown for attempt in _guest_work()):
         return False
-    form.keep_guest_work.errors = [
-        "While this page was open, more was done as a guest in this browser. Untick what"
-        f" was someone else's, then {again}."
+    form.password.errors = [
+        "While this page was open, more was done as a guest in this browser: untick below"
+        f" what was someone else's, then {again}."
     ]
     g.guest_work_asked = True  # not a failed log-in
     return True

@@ -791,7 +791,7 @@ def test_guest_work_done_after_the_form_was_drawn_is_asked_about_first(
     fields = {"username": "newcomer", "display_name": "New", "password": "long enough pw"}
     fields |= {"confirm": fields["password"], "role": "student"}
     asked = other.post("/signup", fields | old_form)
-    assert asked.status_code == 422 and "then type the password again to sign up" in (
+    assert asked.status_code == 422 and "then type the password again, twice" in (
         asked.get_data(as_text=True)
     )
     assert (
@@ -799,6 +799,66 @@ def test_guest_work_done_after_the_form_was_drawn_is_asked_about_first(
         == 302
     )
     assert attempt_state(app, theirs).user_id is not None
+
+
+def test_a_wrong_password_or_teacher_code_counts_with_unnamed_guest_work_too(
+    app, make_browser, create_user
+):
+    """Guest work the form did not name is asked about only once the password (or the
+    teacher code) is right: asking first would let every wrong guess go uncounted."""
+    _, username = create_user()
+    laptop = make_browser()
+    old_form = guest_work_fields(laptop.get("/login").get_data(as_text=True))
+    take_all_correct(app, laptop, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    wrong = {"username": username, "password": "not the password", **old_form}
+    for _ in range(int(auth.LOGIN_LIMIT.split()[0])):
+        refused = laptop.post("/login", wrong)
+        assert refused.status_code == 422
+        assert "Unknown username or wrong password." in refused.get_data(as_text=True)
+        assert "While this page was open" not in refused.get_data(as_text=True)
+    assert laptop.post("/login", wrong).status_code == 429
+
+    teacher = {"username": "new-teacher", "display_name": "New", "password": "long enough pw"}
+    teacher |= {"confirm": teacher["password"], "role": "teacher", "teacher_code": "guess"}
+    for _ in range(int(auth.TEACHER_CODE_LIMIT.split()[0])):
+        refused = laptop.post("/signup", teacher | old_form)
+        assert "That is not this school’s teacher code." in refused.get_data(as_text=True)
+    assert laptop.post("/signup", teacher | old_form).status_code == 429
+
+
+def test_ids_sent_for_guest_work_keep_only_this_browsers(app, make_browser, create_user):
+    """A tampered form names attempts that are another guest's or an account's."""
+    _, username = create_user()
+    other_id, other = create_user()
+    account_browser = make_browser()
+    account_browser.login(other)
+    accounts_attempt = take_all_correct(
+        app, account_browser, quiz_id(app, LIBRARY_BANK, "key-facts")
+    )
+    another_guest = take_all_correct(app, make_browser(), quiz_id(app, LIBRARY_BANK, "key-facts"))
+    laptop = make_browser()
+    own = take_all_correct(app, laptop, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    ids = [str(accounts_attempt), str(another_guest), str(own), str(own), str(2**70)]
+    fields = {"guest_work_shown": " ".join(ids), "keep_guest_work": ids[:-1]}
+    response = laptop.post("/login", {"username": username, "password": PASSWORD, **fields})
+    assert response.status_code == 302
+    assert attempt_state(app, own).user_id is not None
+    assert attempt_state(app, another_guest).user_id is None
+    assert attempt_state(app, accounts_attempt).user_id == other_id
+
+
+@pytest.mark.parametrize(
+    "shown", ["²", "1" * 5000, "-3 +4 0x10"], ids=["superscript", "5000 digits", "signs"]
+)
+def test_a_tampered_list_of_the_guest_work_shown_is_ignored(app, make_browser, create_user, shown):
+    _, username = create_user()
+    laptop = make_browser()
+    take_all_correct(app, laptop, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    fields = {"username": username, "password": "not the password", "guest_work_shown": shown}
+    assert laptop.post("/login", fields).status_code == 422
+    fields["password"] = PASSWORD
+    asked = laptop.post("/login", fields)  # it named nothing: the work is asked about
+    assert asked.status_code == 422 and "While this page was open" in asked.get_data(as_text=True)
 
 
 def test_the_form_says_how_long_ago_each_piece_of_guest_work_was_done(app, make_browser):
