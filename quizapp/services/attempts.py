@@ -594,6 +594,9 @@ class Adoption:
     finished: list[str] = field(default_factory=list)
     """The titles of the quizzes whose open attempt on the account was submitted, so that
     the learner goes on with the one begun as a guest."""
+    left: int = 0
+    """How many of the attempts asked for could not be kept: older than the hour by now, or
+    at a quiz that now limits attempts."""
 
 
 def guest_work(session: Session, guest_token: str, now: dt.datetime) -> list[Attempt]:
@@ -628,8 +631,9 @@ def adopt_guest_attempts(
     or, if it has none, dropped. Nothing answered is lost either way.
     """
     adopted = [attempt for attempt in guest_work(session, guest_token, now) if attempt.id in ids]
+    left = len(set(ids)) - len(adopted)
     if not adopted:
-        return Adoption(kept=0)
+        return Adoption(kept=0, left=left)
     open_own = {
         attempt.quiz_id: attempt
         for attempt in session.scalars(
@@ -657,7 +661,7 @@ def adopt_guest_attempts(
             schedule_missed(session, attempt)
     if any(attempt.is_submitted for attempt in adopted):
         leaderboards.standings_changed(session)
-    return Adoption(kept=len(adopted), finished=finished)
+    return Adoption(kept=len(adopted), finished=finished, left=left)
 
 
 def purge_guest_attempts(session: Session, now: dt.datetime) -> int:

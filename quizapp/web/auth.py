@@ -348,6 +348,12 @@ def _start_session(user: User, guest_work: attempts.Adoption, welcome: str | Non
         flash(welcome, "success")
     if guest_work.kept:
         flash("What you did as a guest is now kept on your account.", "success")
+    if guest_work.left:
+        flash(
+            "Some of the guest work you ticked could not be kept: only the last hour's is, at"
+            " quizzes that do not limit attempts.",
+            "info",
+        )
     for title in guest_work.finished:
         flash(
             f"You had another unfinished attempt at “{title}” on your account: it was"

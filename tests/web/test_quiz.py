@@ -30,6 +30,7 @@ from tests.web.helpers import (
     questions_of,
     quiz_id,
     start,
+    text_of,
     wrong_form,
 )
 
@@ -859,6 +860,44 @@ def test_a_tampered_list_of_the_guest_work_shown_is_ignored(app, make_browser, c
     fields["password"] = PASSWORD
     asked = laptop.post("/login", fields)  # it named nothing: the work is asked about
     assert asked.status_code == 422 and "While this page was open" in asked.get_data(as_text=True)
+
+
+def test_guest_work_that_aged_out_while_the_form_was_open_is_said_not_kept(
+    app, make_browser, create_user
+):
+    _, username = create_user()
+    laptop = make_browser()
+    old = take_all_correct(app, laptop, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    recent = take_all_correct(app, laptop, quiz_id(app, LIBRARY_BANK, "all-types"))
+    fields = guest_work_fields(laptop.get("/login?next=/progress").get_data(as_text=True))
+    assert len(fields["keep_guest_work"]) == 2
+    with session_scope(app) as session:  # the form stayed open past the hour
+        session.get(Attempt, old).submitted_at -= dt.timedelta(minutes=61)
+    logged_in = laptop.post(
+        "/login?next=/progress", {"username": username, "password": PASSWORD, **fields}
+    )
+    assert logged_in.headers["Location"] == "/progress"
+    page = text_of(laptop.get("/progress").get_data(as_text=True))
+    assert "What you did as a guest is now kept on your account." in page
+    assert "Some of the guest work you ticked could not be kept" in page
+    assert attempt_state(app, old).user_id is None
+    assert attempt_state(app, recent).user_id is not None
+
+
+def test_the_question_about_unnamed_guest_work_keeps_where_the_log_in_leads(
+    app, make_browser, create_user
+):
+    _, username = create_user()
+    laptop = make_browser()
+    old_form = guest_work_fields(laptop.get("/login?next=/progress").get_data(as_text=True))
+    take_all_correct(app, laptop, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    fields = {"username": username, "password": PASSWORD}
+    asked = laptop.post("/login?next=/progress", fields | old_form)
+    assert asked.status_code == 422
+    html = asked.get_data(as_text=True)
+    assert '<form method="post" novalidate>' in html  # sent back to the same address
+    again = laptop.post("/login?next=/progress", fields | guest_work_fields(html))
+    assert again.headers["Location"] == "/progress"
 
 
 def test_the_form_says_how_long_ago_each_piece_of_guest_work_was_done(app, make_browser):
