@@ -712,7 +712,7 @@ def guest_work_boxes(html: str) -> dict[str, bool]:
     return {
         label.strip(): " checked" in box
         for box, label in re.findall(
-            r'(<input[^>]*name="keep_guest_work"[^>]*>)\s*([^<]*)</label>', html
+            r'(<input[^>]*name="keep_guest_work"[^>]*>)\s*<span>([^<]*)</span></label>', html
         )
     }
 
