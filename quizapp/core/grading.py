@@ -249,13 +249,16 @@ class NumericGrader(Grader):
         return _plain_number(question.answer)
 
     def describe_answer(self, question: NumericQuestion) -> str:
-        text = _format_number(question.answer)
+        text = format_number(question.answer)
         if question.tolerance:
-            text += f" ± {_format_number(question.tolerance)}"
+            text += f" ± {format_number(question.tolerance)}"
         return _with_unit(text, question.unit)
 
     def describe_response(self, question: NumericQuestion, response: float) -> str:
-        return _with_unit(_format_number(response), question.unit)
+        return _with_unit(format_number(response), question.unit)
+
+
+YEAR_NEEDED = "This date needs its year too: write the day, the month and the year."
 
 
 class DateGrader(Grader):
@@ -263,7 +266,9 @@ class DateGrader(Grader):
     {"text": what was typed, "iso": "YYYY-MM-DD" or "--MM-DD"}.
 
     Earns 1 when the date matches the answer (see `dates.date_matches`: an answer without a
-    year accepts any year or none; an answer with a year needs that year), otherwise 0.
+    year accepts any year or none; an answer with a year needs that year), otherwise 0. A
+    date without a year, to an answer with one, is refused rather than marked wrong (the
+    question's hint asks for the year).
     """
 
     def check(self, question: DateQuestion, raw: Any) -> dict[str, str]:
@@ -274,6 +279,8 @@ class DateGrader(Grader):
             parsed = parse_date(text)
         except DateError as error:
             raise InvalidResponse(str(error)) from None
+        if question.has_year and parsed.year is None:
+            raise InvalidResponse(YEAR_NEEDED)
         return {"text": text, "iso": parsed.iso()}
 
     def grade(
@@ -522,6 +529,7 @@ def longest_increasing(values: list[int]) -> list[int]:
 _THOUSANDS_COMMA = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?", re.ASCII)
 _THOUSANDS_SPACE = re.compile(r"\d{1,3}(?: \d{3})+(?:\.\d*)?", re.ASCII)
 _PLAIN = re.compile(r"\d+(?:\.\d*)?|\.\d+", re.ASCII)
+_THOUSANDS_POINT = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+", re.ASCII)
 
 
 def _read_number(raw: str, question: NumericQuestion) -> int | float:
@@ -535,6 +543,18 @@ def _read_number(raw: str, question: NumericQuestion) -> int | float:
         text = text[: -len(unit)].rstrip()
     negative = text[:1] in ("-", "−")
     body = text[1:].lstrip() if text[:1] in ("-", "−", "+") else text
+    if _THOUSANDS_POINT.fullmatch(body):
+        # "1.200" is 1200 where a point groups thousands. Read as 1.2, it could only be
+        # wrong for a whole answer, so ask; to a decimal answer (3.142) it is a decimal.
+        # "1.244.000" is no decimal at all.
+        decimal = body.count(".") == 1
+        if not decimal or float(question.answer).is_integer():
+            sign = "-" if negative else ""
+            or_decimal = f", or {sign}{format_number(float(body))} for a decimal" if decimal else ""
+            raise InvalidResponse(
+                f'"{raw.strip()}" is not clear: in some countries a point groups thousands.'
+                f" Type {sign}{body.replace('.', '')} if you mean that{or_decimal}."
+            )
     if _PLAIN.fullmatch(body) or _THOUSANDS_COMMA.fullmatch(body):
         digits = body.replace(",", "")
     elif _THOUSANDS_SPACE.fullmatch(body):
@@ -563,9 +583,11 @@ def _plain_number(value: float | Decimal) -> int | float:
     return float(value)
 
 
-def _format_number(value: float) -> str:
+def format_number(value: float) -> str:
+    """The number as a learner writes it, never in exponent form: 0.00005, not 5e-05 (which
+    `_read_number` would refuse when a page sends it back)."""
     number = _plain_number(value)
-    return str(number) if isinstance(number, int) else repr(number)
+    return str(number) if isinstance(number, int) else format(Decimal(repr(number)), "f")
 
 
 def _with_unit(text: str, unit: str | None) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from quizapp.core import grading
 from quizapp.services.errors import InvalidAnswer
 
 
@@ -74,7 +75,9 @@ def form_values(question: Any, answer: Any, order: list[str]) -> dict[str, Any]:
         return {"answer": ["true" if answer in (True, "true") else "false"]}
     if kind == "date":
         return {"answer": answer["text"] if isinstance(answer, dict) else answer}
-    if kind in ("short", "numeric"):
+    if kind == "numeric":
+        return {"answer": grading.format_number(answer)}
+    if kind == "short":
         return {"answer": str(answer)}
     if kind == "match":
         return {f"pair-{left}": right for left, right in dict(answer).items()}

@@ -7,6 +7,7 @@ Every page works without JavaScript: "Show answer" is a link to the same card wi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -206,7 +207,7 @@ def review(bank_id: int):
     else:
         queue = service.due_queue(session, user, deck, now, keys=keys, limit=1)
         if not queue:
-            return _done_page(deck, tag)
+            return _done_page(deck, tag, keys)
         card = session.get(CardRecord, queue[0].card_id)
         assert card is not None
     face = service.current_face(session, deck, card)
@@ -235,9 +236,10 @@ def review(bank_id: int):
     )
 
 
-def _done_page(deck: service.Deck, tag: str | None):
+def _done_page(deck: service.Deck, tag: str | None, keys: Collection[str] | None):
+    """`keys`: the tag's cards, when a sub-deck is reviewed."""
     session, user, now = db.session(), learner(), utcnow()
-    later = service.next_learning_due(session, user, deck)
+    later = service.next_learning_due(session, user, deck, keys)
     return render_template(
         "cards/done.html",
         deck=deck,

@@ -4,6 +4,7 @@ service underneath."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import shutil
@@ -227,6 +228,27 @@ def test_a_bank_with_explicit_cards_is_a_deck_of_those(app, browser, learner):
     assert "Marta Lindqvist" in html
     assert card_of(app, learner, "card:librarian") is not None
     assert card_count(app, learner) == 1  # not its nine questions
+
+
+def test_a_card_back_shows_a_questions_answer_as_written_and_a_cards_as_markdown(app):
+    """A choice such as "> 50%" is plain text, as in the quiz; a card's back is Markdown."""
+    face = service.Face(
+        key="share",
+        version_id=1,
+        type="single",
+        prompt="What share of the seats?",
+        options=("> 50%", "< 25%"),
+        gapped_text=None,
+        answer="> 50% of *seats*",
+        explanation=None,
+        source=None,
+        tags=(),
+    )
+    back = app.jinja_env.get_template("cards/_face.html").module.back
+    with app.test_request_context():
+        assert '<p class="card-answer">&gt; 50% of *seats*</p>' in str(back(face))
+        card = back(dataclasses.replace(face, type="card", answer="the *whole* class"))
+        assert '<p class="card-answer">the <em>whole</em> class</p>' in str(card)
 
 
 def test_an_unknown_deck_is_not_found(browser, learner):
@@ -641,6 +663,25 @@ def test_two_ratings_racing_past_the_revision_check_leave_one(
 
 
 # --- cram ----------------------------------------------------------------------------------------
+
+
+def test_a_sub_deck_done_page_speaks_only_of_its_own_learning_cards(app, browser, learner, deck):
+    """A card of another tag in learning is not "a card you are learning" of this one."""
+    html = browser.get(f"/cards/{deck}/review?reveal=1").get_data(as_text=True)
+    with session_scope(app) as session:
+        card = session.get(CardRecord, shown_card(html))
+        the_deck = service.get_deck(session, deck, session.get(User, learner))
+        assert "dates" not in service.current_face(session, the_deck, card).tags
+    rate(browser, deck, html, AGAIN)  # in learning, back in a minute
+    while True:
+        html = browser.get(f"/cards/{deck}/review?tag=dates&reveal=1").get_data(as_text=True)
+        if "Done for now" in html:
+            break
+        rate(browser, deck, html, EASY)
+    assert "You have reviewed every card due with the tag “dates”" in html
+    assert "comes back in" not in html
+    whole = browser.get(f"/cards/{deck}/review").get_data(as_text=True)
+    assert "Done for now" not in whole  # the other tags' cards are still there
 
 
 def test_cram_goes_through_the_deck_without_touching_the_schedule(app, browser, learner, deck):

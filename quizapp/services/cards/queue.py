@@ -167,10 +167,14 @@ def forecast(
     return scheduling.forecast(dues, now, zone_of(user), days)
 
 
-def next_learning_due(session: Session, user: User, deck: Deck) -> dt.datetime | None:
-    """When the next learning or relearning card of the deck comes due."""
-    return session.scalar(
-        select(func.min(CardRecord.due)).where(
-            *in_deck(user, deck), CardRecord.state.in_(("learning", "relearning"))
-        )
+def next_learning_due(
+    session: Session, user: User, deck: Deck, keys: Collection[str] | None = None
+) -> dt.datetime | None:
+    """When the next learning or relearning card of the deck (of `keys`, a sub-deck's
+    cards, if given) comes due."""
+    query = select(func.min(CardRecord.due)).where(
+        *in_deck(user, deck), CardRecord.state.in_(("learning", "relearning"))
     )
+    if keys is not None:
+        query = query.where(CardRecord.card_key.in_(keys))
+    return session.scalar(query)
