@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import re
 import string
 import tempfile
 from pathlib import Path
@@ -679,6 +680,46 @@ def test_tabs_and_colons_get_a_hint() -> None:
     assert "put text that contains ': ' in quotes" in colon.message
 
 
+def test_a_tab_that_breaks_a_value_gets_the_tab_hint_too() -> None:
+    text = "id: a\nquestions:\n  - id: q2\n\ttype: single\n"
+    assert _report(load_bank_text(text, "tab.yaml").problems) == [
+        "4:1: a tab cannot indent YAML: indent with spaces"
+    ]
+
+
+def test_an_indentation_of_non_breaking_spaces_is_named_on_its_line() -> None:
+    """Pasted from a word processor: YAML reads the spaces as text and gives up a line on."""
+    text, problems = _edited(
+        "    prompt: On what date", "\u00a0\u00a0\u00a0\u00a0prompt: On what date"
+    )
+    assert problems == [
+        f"{_line(text, 'prompt: On what date')}:1: this line is indented with a non-breaking space"
+        " (U+00A0), which YAML does not count as indentation (it comes with text pasted from a"
+        " word processor or a web page): indent with ordinary spaces"
+    ]
+
+
+def test_an_impossible_date_is_one_problem_quoted_or_not() -> None:
+    text, unquoted = _edited("answer: 2025-06-14", "answer: 2025-06-31")
+    line = _line(text, "answer: 2025-06-31")
+    assert unquoted == [
+        f"{line}:13: '2025-06-31' is not a real date: correct it, or put it in quotes if it is"
+        " meant as text"
+    ]
+    _, quoted = _edited("answer: 2025-06-14", "answer: '2025-06-31'")
+    assert quoted == [f"{line}:13: '2025-06-31' is not a real date (question 'reopening-date')"]
+
+
+def test_yes_and_no_written_as_choices_are_explained() -> None:
+    text, problems = _edited("choices: [Friday, Saturday, Sunday]", "choices: [Yes, No]")
+    line = _line(text, "[Yes, No]")
+    assert problems[0] == (
+        f"{line}:15: choice 1 must be text, got true (yes, no, on, off, true and false are read"
+        " as true or false unless quoted); put it in quotes to use it as text"
+        " (question 'reopened-day')"
+    )
+
+
 def test_a_value_starting_with_a_character_yaml_keeps_says_which_and_to_quote_it() -> None:
     for char in "%@`":
         problems = load_bank_text(f"id: a\nunit: {char}\n", "unit.yaml").problems
@@ -701,7 +742,8 @@ def test_values_that_are_not_text_get_a_hint() -> None:
 def test_invalid_dates_and_tags_are_reported() -> None:
     text = "id: a\ndate: 2025-02-30\nn: !!int ten\n"
     assert _report(read_yaml(text, "d.yaml")[1]) == [
-        "2:7: '2025-02-30' is not a valid date; put it in quotes if it is meant as text",
+        "2:7: '2025-02-30' is not a real date: correct it, or put it in quotes if it is meant"
+        " as text",
         "3:4: 'ten' is not a valid !!int",
     ]
 
@@ -711,6 +753,7 @@ plain: text
 quoted: '007'
 int: 42
 octal: 010
+not_octal: 08
 hex: 0x1F
 underscored: 1_000
 sexagesimal: 1:30
@@ -742,17 +785,20 @@ def test_times_as_choices_are_text_and_a_number_with_a_leading_zero_is_decimal()
 
 
 def test_scalars_resolve_as_safe_load_does_but_for_leading_zeros_and_times() -> None:
-    """YAML 1.1 reads 010 as octal 8, and 1:30 in base 60 as 90: a teacher means 10 and a
-    time, as YAML 1.2 reads them."""
+    """YAML 1.1 reads 010 as octal 8, 08 as text, and 1:30 in base 60 as 90: a teacher
+    means 10, 8 and a time, as YAML 1.2 reads them."""
     text = SCALARS.replace("yes:", "'yes':")
     data, problems, _ = read_yaml(text, "s.yaml")
     assert problems == []
-    assert data == {**yaml.safe_load(text), "octal": 10, "sexagesimal": "1:30"}
+    assert data == {**yaml.safe_load(text), "octal": 10, "not_octal": 8, "sexagesimal": "1:30"}
     assert data["day"] == dt.date(2025, 3, 5)
 
 
-# As st.text() draws, but for NUL, which is a problem of its own.
-texts = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"))
+# As st.text() draws, but for NUL, which is a problem of its own, and for digits that YAML
+# 1.1 reads as text (08, 0_9: a dumper writes them unquoted) and a teacher as a number.
+texts = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00")).filter(
+    lambda text: not re.fullmatch(r"[-+]?[0-9][0-9_]*", text)
+)
 plain_data = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | texts | st.dates(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4),

@@ -113,9 +113,13 @@ def load_bank_text(
         loaded.source_text = article.text
     issues += check_bank(data, positions, article, article_name)
 
+    # A value YAML could not read (an impossible date) is reported once, as YAML's problem,
+    # not again by the schema that then finds text where it expects a date.
+    unread = {(problem.line, problem.col) for problem in problems}
     for issue in issues:
         line, col = positions.find(issue.path, issue.at_key)
-        problems.append(Problem(filename, line, col, issue.message))
+        if (line, col) not in unread:
+            problems.append(Problem(filename, line, col, issue.message))
     problems.sort(key=lambda p: (p.line, p.col))
     if not problems:
         loaded.bank = bank

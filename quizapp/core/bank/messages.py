@@ -155,6 +155,9 @@ def _number(value: Any) -> str:
 
 def _got(value: Any, expects_text: bool = False) -> str:
     got = f"got {shown(value)}"
+    if expects_text and isinstance(value, bool):
+        # The teacher may have written Yes or No: say how it became true or false.
+        got += " (yes, no, on, off, true and false are read as true or false unless quoted)"
     if expects_text and isinstance(value, int | float | dt.date):
         got += "; put it in quotes to use it as text"
     return got

@@ -181,6 +181,8 @@ class DateQuestion(QuestionBase):
         try:
             return dt.date.fromisoformat(value).isoformat()
         except ValueError:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError(f"{value!r} is not a real date") from None
             raise ValueError(
                 f"date answer {value!r} must be YYYY-MM-DD, or --MM-DD for a date without a year"
             ) from None

@@ -56,8 +56,6 @@ _DECIMAL = re.compile(r"[-+]?[0-9][0-9_]*")
 
 
 def _int(value: str) -> int:
-    # Leading zeros are decimal, as in YAML 1.2 and as a teacher means them: 010 is 10, not
-    # YAML 1.1's octal 8.
     if _DECIMAL.fullmatch(value):
         return int(value.replace("_", ""))
     return _constructor.construct_yaml_int(ScalarNode(_TAG + "int", value))
@@ -110,6 +108,10 @@ _RESOLVERS: dict[str, list[tuple[re.Pattern[str], Any]]] = {
 
 def _plain(value: str) -> Any:
     """A plain scalar's value; raises ValueError for one that looks typed but is not valid."""
+    if _DECIMAL.fullmatch(value):
+        # Leading zeros are decimal, as in YAML 1.2 and as a teacher means them: 010 is 10,
+        # not YAML 1.1's octal 8, and 08 is 8, not text.
+        return int(value.replace("_", ""))
     for regexp, build in _RESOLVERS.get(value[:1], ()):
         if regexp.match(value):
             if ":" in value and build in (_int, _float):
@@ -119,6 +121,11 @@ def _plain(value: str) -> Any:
             try:
                 return build(value)
             except Exception:
+                if build is _timestamp:
+                    raise ValueError(
+                        f"{shown(value)} is not a real date: correct it, or put it in quotes"
+                        " if it is meant as text"
+                    ) from None
                 kind = _KINDS.get(build, "value")
                 raise ValueError(
                     f"{shown(value)} is not a valid {kind.removeprefix('a ')};"
@@ -334,6 +341,12 @@ _BACKSLASH_HINT = (
     " backslash, or use single quotes"
 )
 _EXPLAINED = (
+    _Explained(
+        "",
+        "found a tab character",
+        "a tab cannot indent YAML: indent with spaces",
+        at_start=False,
+    ),
     # libyaml 0.2.6 and later stop deep flow nesting themselves, at 1000 levels, when their
     # scanner reads ahead of the events that `_construct` counts.
     _Explained(
@@ -399,6 +412,10 @@ def _quote_left_open(text: str, first_line: int, last_line: int) -> tuple[int, i
 
 def _syntax_problem(error: yaml.MarkedYAMLError, filename: str, text: str = "") -> Problem:
     context, problem = error.context or "", error.problem or ""
+    if error.problem_mark is not None:
+        odd = _odd_indent(text, error.problem_mark.line + 1)
+        if odd is not None:
+            return Problem(filename, *odd)
     if "expected key" in problem and error.context_mark and error.problem_mark:
         # A quote left open reads on to the next quote mark, lines further on, where the
         # parser gives up: point at the quote.
@@ -434,6 +451,31 @@ def _syntax_problem(error: yaml.MarkedYAMLError, filename: str, text: str = "") 
             message += f"; {hint}"
             break
     return Problem(filename, line, col, message)
+
+
+_ODD_SPACE = re.compile(r"^[ \t]*([^\S\t\n\r\f\v ])")
+"""A line's indentation holding a space YAML does not count as one (Unicode's others)."""
+_ODD_SPACE_NAMES = {"\u00a0": "a non-breaking space", "\u3000": "a wide space"}
+
+
+def _odd_indent(text: str, error_line: int) -> tuple[int, int, str] | None:
+    """Where a line just before the error (or on it) is indented with a space character
+    other than the ordinary one, as text pasted from a word processor or a web page is, and
+    what to say: YAML reads it as text, not as indentation, and gives up further on."""
+    lines = text.split("\n")
+    for number in range(max(error_line - 3, 1), min(error_line, len(lines)) + 1):
+        found = _ODD_SPACE.match(lines[number - 1])
+        if found is not None:
+            char = found.group(1)
+            name = _ODD_SPACE_NAMES.get(char, "an unusual space")
+            return (
+                number,
+                found.start(1) + 1,
+                f"this line is indented with {name} (U+{ord(char):04X}), which YAML does not"
+                " count as indentation (it comes with text pasted from a word processor or a"
+                " web page): indent with ordinary spaces",
+            )
+    return None
 
 
 def _unstartable(text: str, mark: yaml.Mark) -> str | None:
