@@ -220,16 +220,21 @@ def start_attempt(
     preview: bool = False,
     rng: random.Random | None = None,
 ) -> Attempt:
-    """Resume the taker's open attempt at this quiz, or start a new one if attempts remain."""
+    """Resume the taker's open attempt at this quiz, or start a new one if attempts remain.
+
+    An open attempt whose time ran out is submitted and returned as it is: the taker asked
+    to resume it, and sees its result rather than a new attempt's clock."""
     if taker.user is not None:
         _hold_learner(session, taker.user, now)
     else:
+        # A guest has no row to hold: the quiz's stands in, so that a double click on Start
+        # finds the first click's attempt.
+        locks.hold(session, quiz)
         purge_guest_attempts(session, now)  # guests are the only ones who add to them
     existing = open_attempt(session, quiz, taker)
     if existing is not None:
         expire_if_due(session, existing, now)
-        if not existing.is_submitted:
-            return existing
+        return existing
     settings = quiz_of(quiz)
     if settings.attempts is not None and taker.user is None:
         raise Forbidden(
@@ -275,6 +280,22 @@ def start_attempt(
     session.add(attempt)
     session.flush()
     return attempt
+
+
+def start_preview(session: Session, quiz: QuizRecord, teacher: User, now: dt.datetime) -> Attempt:
+    """A new preview of the quiz, with the bank as it is now (a version just uploaded): an
+    unfinished earlier preview is dropped, since previews count nowhere. The teacher's own
+    attempt in progress, if they have one, is returned instead: a preview would replace it."""
+    _hold_learner(session, teacher, now)
+    taker = Taker(user=teacher)
+    existing = open_attempt(session, quiz, taker)
+    if existing is not None and not existing.preview:
+        return existing
+    if existing is not None:
+        session.execute(delete(Response).where(Response.attempt_id == existing.id))
+        session.delete(existing)
+        session.flush()
+    return start_attempt(session, quiz, taker, now, preview=True)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ class ImportReport:
     created: bool = False
     new_versions: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+    """The titles of the quizzes this version no longer has."""
 
     def summary(self) -> str:
         verb = "imported" if self.created else "updated"
@@ -39,7 +41,14 @@ class ImportReport:
             parts.append(f"{len(self.new_versions)} new or changed question(s)")
         if self.removed:
             parts.append(f"{len(self.removed)} removed")
+        if self.withdrawn:
+            titles = ", ".join(f"“{title}”" for title in self.withdrawn)
+            parts.append(f"{_quizzes(len(self.withdrawn))} withdrawn ({titles})")
         return ", ".join(parts)
+
+
+def _quizzes(count: int) -> str:
+    return "1 quiz" if count == 1 else f"{count} quizzes"
 
 
 def import_bank(session: Session, loaded: LoadedBank, owner_id: int | None = None) -> ImportReport:
@@ -125,6 +134,8 @@ def import_bank(session: Session, loaded: LoadedBank, owner_id: int | None = Non
         quiz_record.position = position
         quiz_record.is_active = True
     for stale in quizzes.values():
+        if stale.is_active:
+            report.withdrawn.append(stale.title)
         stale.is_active = False
     session.flush()
     return report

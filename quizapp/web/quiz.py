@@ -47,6 +47,10 @@ def intro(quiz_id: int):
     db_session = db.session()
     who = taker()
     quiz = service.get_quiz(db_session, quiz_id, who)
+    open_attempt = service.open_attempt(db_session, quiz, who)
+    if open_attempt is not None and service.expire_if_due(db_session, open_attempt, utcnow()):
+        db_session.commit()  # its time ran out unattended: counted before the page says more
+        open_attempt = None
     settings = quiz_of(quiz)
     versions = service.current_versions(db_session, quiz.bank_id)
     count = quiz_question_count(settings, [question_of(v) for v in versions])
@@ -59,7 +63,7 @@ def intro(quiz_id: int):
         attempts_used=used.count,
         practice=used.practice(utcnow()),
         opens_at=used.since,
-        open_attempt=service.open_attempt(db_session, quiz, who),
+        open_attempt=open_attempt,
         score=service.quiz_score(db_session, quiz, who.user) if who.user else None,
         last=service.last_submitted(db_session, quiz, who.user) if who.user else None,
         form=ActionForm(),
@@ -73,7 +77,16 @@ def start(quiz_id: int):
     quiz = service.get_quiz(db_session, quiz_id, who)
     attempt = service.start_attempt(db_session, quiz, who, utcnow())
     db_session.commit()
+    if attempt.is_submitted:
+        flash(TIME_RAN_OUT, "info")
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
     return redirect(question_url(attempt, attempt.current_index + 1))
+
+
+TIME_RAN_OUT = (
+    "Your time was up before you came back, so your attempt was submitted with the answers"
+    " you had saved."
+)
 
 
 def question_url(attempt: Attempt, number: int) -> str:

@@ -222,6 +222,13 @@ def _test_without_cards(bank: Bank) -> bool:
     return not bank.cards and any(quiz.attempts is not None for quiz in bank.quizzes)
 
 
+WITHDRAWN = (
+    "A quiz this version no longer has is withdrawn: it can no longer be taken, and its"
+    " assignments say so; the results stay. To bring it back, upload the bank with the quiz"
+    " again, under the same id."
+)
+
+
 @bp.route("/banks/upload", methods=["GET", "POST"])
 @teacher_required
 def upload():
@@ -248,6 +255,8 @@ def upload():
                     report = bank_uploads.import_upload(session, loaded, current_user)
                     session.commit()
                     flash(f"Bank {report.summary()}.", "success")
+                    if report.withdrawn:
+                        flash(WITHDRAWN, "warning")
                     if _test_without_cards(loaded.bank):
                         flash(NO_FLASHCARDS, "info")
                     for warning in loaded.warnings:
@@ -300,17 +309,17 @@ def download(bank_id: int):
 @bp.route("/quizzes/<int:quiz_id>/preview", methods=["POST"])
 @teacher_required
 def preview(quiz_id: int):
-    """Take the quiz as a student would; the attempt is marked as a preview and never counts."""
+    """Take the quiz as a student would; the attempt is marked as a preview and never counts.
+    Each preview starts afresh (`attempts.start_preview`)."""
     require_action_form()
     session = db.session()
     quiz = bank_uploads.quiz_for_teacher(session, quiz_id, current_user)
-    taker = attempt_service.Taker(user=current_user._get_current_object())
-    open_attempt = attempt_service.open_attempt(session, quiz, taker)
-    if open_attempt is not None and not open_attempt.preview:
-        flash("You have an attempt at this quiz in progress: finish it before a preview.", "info")
-        return redirect(url_for("quiz.question", attempt_id=open_attempt.id, number=1))
-    attempt = attempt_service.start_attempt(session, quiz, taker, utcnow(), preview=True)
+    teacher = current_user._get_current_object()
+    attempt = attempt_service.start_preview(session, quiz, teacher, utcnow())
     session.commit()
+    if not attempt.preview:
+        flash("You have an attempt at this quiz in progress: finish it before a preview.", "info")
+        return redirect(url_for("quiz.question", attempt_id=attempt.id, number=1))
     return redirect(
         url_for("quiz.question", attempt_id=attempt.id, number=attempt.current_index + 1)
     )

@@ -406,6 +406,30 @@ def test_an_ambiguous_date_is_refused_with_a_message_and_the_text_is_kept(app, b
     assert answer(browser, attempt, number, {"answer": "14 June 2025"}).status_code == 302
 
 
+def test_a_date_without_the_year_the_answer_has_is_asked_for_again(app, browser):
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))  # 2025-06-14
+    number = next(n for n, q in enumerate(questions_of(app, attempt), start=1) if q.type == "date")
+    page = text_of(browser.get(f"/attempt/{attempt}/{number}").get_data(as_text=True))
+    assert "Write the day, the month and the year" in page
+    response = answer(browser, attempt, number, {"answer": "14 June"})
+    assert response.status_code == 422
+    assert "This date needs its year too" in response.get_data(as_text=True)
+    assert 'value="14 June"' in response.get_data(as_text=True)
+    assert responses_count(app, attempt) == 0
+
+
+def test_a_saved_number_comes_back_as_typed_and_can_be_sent_again(app, browser):
+    """A small number is shown as 0.00005, not 5e-05, which the page could not send back."""
+    attempt, _ = start(browser, quiz_id(app, LIBRARY_BANK, "all-types"))
+    number = next(
+        n for n, q in enumerate(questions_of(app, attempt), start=1) if q.type == "numeric"
+    )
+    assert answer(browser, attempt, number, {"answer": "0.00005"}).status_code == 302
+    page = browser.get(f"/attempt/{attempt}/{number}").get_data(as_text=True)
+    assert 'name="answer" type="text" value="0.00005"' in page
+    assert answer(browser, attempt, number, {"answer": "0.00005"}).status_code == 302
+
+
 def test_time_limit_is_enforced_on_the_server(app, browser, create_user):
     student, username = create_user()
     browser.login(username)
@@ -433,6 +457,55 @@ def test_time_limit_is_enforced_on_the_server(app, browser, create_user):
     )
 
 
+def run_out(app, attempt: int) -> None:
+    """The attempt's time runs out while nobody has it open."""
+    with session_scope(app) as session:
+        session.get(Attempt, attempt).deadline_at = utcnow() - dt.timedelta(milliseconds=1)
+
+
+def test_resuming_an_attempt_whose_time_ran_out_shows_its_result(app, browser, create_user):
+    """The quiz's page was drawn with "Resume your attempt" before the time ran out: the
+    button leads to the attempt's result, never to a new attempt the student did not ask
+    for, and the page then counts the attempt as used."""
+    student, username = create_user()
+    browser.login(username)
+    quiz = quiz_id(app, LIBRARY_BANK, "timed")  # 1 minute, 2 attempts
+    assign_to_a_class(app, quiz, student)
+    attempt, _ = start(browser, quiz)
+    answer(browser, attempt, 1, correct_form(questions_of(app, attempt)[0]))
+    before = text_of(browser.get(f"/quiz/{quiz}").get_data(as_text=True))
+    assert "Resume your attempt" in before and "0 of 2 used" in before
+    token = csrf_token(browser.client)  # the page's (reading it later would settle the attempt)
+    run_out(app, attempt)
+
+    resumed = browser.post(f"/quiz/{quiz}/start", {"csrf_token": token})
+    assert resumed.headers["Location"] == f"/attempt/{attempt}/result"
+    result = text_of(browser.get(resumed.headers["Location"]).get_data(as_text=True))
+    assert "Your time was up before you came back" in result
+    assert "submitted automatically" in result
+    state = attempt_state(app, attempt)
+    assert state.auto_submitted and state.points == 1  # the answer saved in time
+    with session_scope(app) as session:
+        assert session.scalars(select(Attempt.id).filter_by(quiz_id=quiz)).all() == [attempt]
+    after = text_of(browser.get(f"/quiz/{quiz}").get_data(as_text=True))
+    assert "1 of 2 used" in after and "Start the quiz" in after and "Resume" not in after
+
+
+def test_the_quiz_page_counts_an_attempt_whose_time_ran_out(app, browser, create_user):
+    student, username = create_user()
+    browser.login(username)
+    quiz = quiz_id(app, LIBRARY_BANK, "timed")
+    assign_to_a_class(app, quiz, student)
+    attempt, _ = start(browser, quiz)
+    run_out(app, attempt)
+    page = text_of(browser.get(f"/quiz/{quiz}").get_data(as_text=True))
+    assert "1 of 2 used" in page and "Resume" not in page
+    assert f'href="/attempt/{attempt}/result"' in browser.get(f"/quiz/{quiz}").get_data(
+        as_text=True
+    )
+    assert attempt_state(app, attempt).auto_submitted
+
+
 def test_attempts_allowed_and_grading_method_last(app, browser, create_user):
     student, username = create_user()
     browser.login(username)
@@ -454,20 +527,28 @@ def test_attempts_allowed_and_grading_method_last(app, browser, create_user):
     assert f'href="/attempt/{attempt}/result">See your last result' in intro
 
 
-def test_two_starts_sent_at_once_share_one_attempt(app, create_user):
+@pytest.mark.parametrize("who", ["student", "guest"])
+def test_two_starts_sent_at_once_share_one_attempt(app, create_user, who):
     """Two tabs (or a double click) start the same quiz at the same moment: the second start
     waits for the first to be saved, then resumes its attempt instead of opening another,
-    so an attempts limit cannot be got round by racing."""
+    so an attempts limit cannot be got round by racing (and a guest has one attempt to
+    resume, to keep at log-in)."""
     user_id, _ = create_user()
-    quiz = quiz_id(app, LIBRARY_BANK, "timed")  # 2 attempts allowed
-    assign_to_a_class(app, quiz, user_id)
+    if who == "student":
+        quiz = quiz_id(app, LIBRARY_BANK, "timed")  # 2 attempts allowed
+        assign_to_a_class(app, quiz, user_id)
+    else:
+        quiz = quiz_id(app, LIBRARY_BANK, "all-types")
     make_session = app.extensions["quizapp.sessionmaker"]
     first, second = make_session(), make_session()
     started: dict[str, int] = {}
 
     def start_in(session) -> int:
-        learner = attempts.Taker(user=session.get(User, user_id))
-        attempt = attempts.start_attempt(session, session.get(QuizRecord, quiz), learner, utcnow())
+        if who == "student":
+            taker = attempts.Taker(user=session.get(User, user_id))
+        else:
+            taker = attempts.Taker(user=None, guest_token="one-guest")
+        attempt = attempts.start_attempt(session, session.get(QuizRecord, quiz), taker, utcnow())
         return attempt.id
 
     def start_second() -> None:

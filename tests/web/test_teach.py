@@ -23,6 +23,7 @@ from quizapp.models import (
     Membership,
     QuestionVersion,
     QuizRecord,
+    Response,
     ReviewLogRecord,
     User,
     utcnow,
@@ -1250,6 +1251,28 @@ def test_a_preview_is_taken_like_a_quiz_and_counts_nowhere(app, make_browser, cr
     assert student.post(f"/teach/quizzes/{quiz}/preview").status_code == 403
 
 
+def test_each_preview_starts_afresh_with_the_bank_as_it_is_now(app, make_browser, create_user):
+    """An unfinished preview is dropped: the teacher who fixes a typo and previews again sees
+    the fix (and one whose time ran out is not shown as a result)."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    quiz = tiny_quiz(app)
+    first = teacher.post(f"/teach/quizzes/{quiz}/preview").headers["Location"]
+    attempt = int(re.search(r"/attempt/(\d+)/1$", first).group(1))
+    answered = {**correct_form(questions_of(app, attempt)[0]), "action": "next"}
+    assert teacher.post(first, answered).status_code == 302
+    fixed = TINY_BANK.replace("On which day was the festival?", "On which day was the fair?")
+    assert upload(teacher, fixed).status_code == 302
+
+    again = teacher.post(f"/teach/quizzes/{quiz}/preview").headers["Location"]
+    assert again.endswith("/1")  # at its first question, the answer given before gone
+    pages = "".join(teacher.get(again[:-1] + str(n)).get_data(as_text=True) for n in (1, 2, 3))
+    assert "On which day was the fair?" in pages and "was the festival?" not in pages
+    with session_scope(app) as session:
+        assert session.scalar(select(func.count(Attempt.id)).filter_by(preview=True)) == 1
+        assert session.scalar(select(func.count(Response.id))) == 0
+
+
 def test_a_preview_waits_for_the_teachers_own_attempt_in_progress(app, make_browser, create_user):
     """A teacher taking their quiz for real finishes it first: a preview would replace it."""
     teacher, _ = teacher_browser(make_browser, create_user)
@@ -1343,7 +1366,11 @@ def test_a_quiz_dropped_from_its_bank_is_withdrawn_not_missing(app, make_browser
     dropped_attempt = take(app, did, dropped, WRONG, dt.datetime(2020, 1, 20, tzinfo=UTC))
     without = TINY_BANK.split("  - id: last")[0] + TINY_BANK.split("grading: last\n")[1]
     assert "Harbour quiz (last)" not in without
-    assert upload(teacher, without).status_code == 302
+    uploaded = upload(teacher, without)
+    assert uploaded.status_code == 302
+    told = text_of(teacher.get(uploaded.headers["Location"]).get_data(as_text=True))
+    assert "tiny-bank: updated, 1 quiz withdrawn (“Harbour quiz (last)”)" in told
+    assert "A quiz this version no longer has is withdrawn" in told
     html = teacher.get(f"/teach/classes/{class_id}/gradebook").get_data(as_text=True)
 
     def cells(name: str) -> list[str]:
