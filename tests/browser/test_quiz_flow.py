@@ -398,7 +398,7 @@ def test_every_question_type_works_without_javascript(live_server: str, chromium
         context.close()
 
 
-def test_ambiguous_date_is_refused_and_the_text_kept(live_server: str, page: Page) -> None:
+def test_an_ambiguous_or_yearless_date_is_refused_and_the_text_kept(live_server: str, page: Page) -> None:
     questions = all_types()
     number = first_of_type(questions)["date"]
     attempt = start_quiz(page, live_server, ALL_TYPES_QUIZ)
@@ -415,11 +415,16 @@ def test_ambiguous_date_is_refused_and_the_text_kept(live_server: str, page: Pag
     expect(field).to_have_value("10/12")
     screenshot(page, "question-date-refused")
 
-    field.fill("12 October")
+    field.fill("14 June")  # the answer has a year: asked for, not marked wrong
+    click(page, "Next →")
+    expect(page.get_by_role("alert")).to_have_text(grading.YEAR_NEEDED)
+    expect(field).to_have_value("14 June")
+
+    field.fill("14 June 2025")
     click(page, "Next →")
     expect_question(page, number + 1, len(questions))
     click(page, "← Previous")
-    expect(field).to_have_value("12 October")
+    expect(field).to_have_value("14 June 2025")
 
 
 def test_guest_takes_a_quiz_and_signs_up_to_keep_the_result(live_server: str, page: Page) -> None:
