@@ -510,9 +510,9 @@ def submit_attempt(
         select(func.coalesce(func.sum(Response.points), 0)).where(Response.attempt_id == attempt.id)
     )
     attempt.points = round(float(points or 0), 4)
-    attempt.percentage = (
-        round(100 * attempt.points / attempt.max_points, 2) if attempt.max_points else 0.0
-    )
+    # Not rounded: the boards add scores and the gradebook averages them, and rounded
+    # parts drift (three scores of 2/3 would make 200.01 points).
+    attempt.percentage = 100 * attempt.points / attempt.max_points if attempt.max_points else 0.0
     attempt.submitted_at = now
     attempt.auto_submitted = auto
     session.flush()

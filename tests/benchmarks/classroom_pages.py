@@ -537,7 +537,7 @@ def fill(url: str, scale: Scale) -> None:
                 sql_time(moment),
                 points,
                 chosen.max_points,
-                round(100 * points / chosen.max_points, 2) if chosen.max_points else 0.0,
+                100 * points / chosen.max_points if chosen.max_points else 0.0,
             )
         )
         if len(response_rows) >= BATCH or attempt_id == len(plans):

@@ -398,7 +398,9 @@ def test_every_question_type_works_without_javascript(live_server: str, chromium
         context.close()
 
 
-def test_an_ambiguous_or_yearless_date_is_refused_and_the_text_kept(live_server: str, page: Page) -> None:
+def test_an_ambiguous_or_yearless_date_is_refused_and_the_text_kept(
+    live_server: str, page: Page
+) -> None:
     questions = all_types()
     number = first_of_type(questions)["date"]
     attempt = start_quiz(page, live_server, ALL_TYPES_QUIZ)

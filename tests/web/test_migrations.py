@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.orm import Session
 
 from quizapp import migrate
 from quizapp.db import Base
+from quizapp.models import Attempt, BankRecord, QuizRecord, User
 
 
 def test_the_migrated_schema_is_the_models_schema(tmp_path: Path):
@@ -55,5 +58,45 @@ def test_the_live_games_migration_undoes_and_redoes(tmp_path: Path):
         assert not live_tables & set(inspect(engine).get_table_names())
         migrate.upgrade(url)
         assert live_tables <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_the_unrounded_percentages_migration_recomputes_and_undoes(tmp_path: Path):
+    """It changes no table, so the models can write the rows it reads."""
+    url = f"sqlite:///{tmp_path / 'percent.sqlite3'}"
+    migrate.upgrade(url, "c5f1e7a9d2b4")
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session, session.begin():
+            user = User(username="ana", display_name="Ana", password_hash="x", role="student")
+            bank = BankRecord(
+                slug="b", title="B", filename="b.yaml", yaml_text="", content_hash="h"
+            )
+            quiz = QuizRecord(bank=bank, slug="q", title="Q", settings={}, position=0)
+            session.add_all([user, bank, quiz])
+            session.flush()
+            for points, percentage in ((2.0, 66.67), (None, None)):
+                session.add(
+                    Attempt(
+                        quiz_id=quiz.id,
+                        user_id=user.id,
+                        question_order=[],
+                        option_orders={},
+                        points=points,
+                        max_points=3,
+                        percentage=percentage,
+                    )
+                )
+
+        def percentages() -> list:
+            with engine.connect() as connection:
+                query = text("SELECT percentage FROM attempts ORDER BY id")
+                return connection.execute(query).scalars().all()
+
+        migrate.upgrade(url)
+        assert percentages() == [pytest.approx(200 / 3, abs=1e-12), None]
+        migrate.downgrade(url, "c5f1e7a9d2b4")
+        assert percentages() == [66.67, None]
     finally:
         engine.dispose()

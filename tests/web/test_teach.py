@@ -1292,6 +1292,32 @@ def test_a_preview_waits_for_the_teachers_own_attempt_in_progress(app, make_brow
 # Gradebook
 
 
+def test_scores_are_added_and_averaged_unrounded(app, make_browser, create_user):
+    """Three scores of 2/3 make 200 points, as two of 3/3 do (so the shorter time ranks
+    first), not 200.01; and 2/3, 2/3 and a missing 0 average 44.44%, not 44.45%."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    ana, ben = add_student(app, class_id, "ana", "Ana"), add_student(app, class_id, "ben", "Ben")
+    for slug in ("best", "last", "average"):
+        take(app, ana, tiny_quiz(app, slug), score_picks(2), soon(-60))  # 5 minutes each
+    for slug in ("best", "last"):
+        take(app, ben, tiny_quiz(app, slug), score_picks(3), soon(-60))
+    board = text_of(teacher.get(f"/board/{class_id}?board=overall").get_data(as_text=True))
+    assert re.search(r"1 Ben 200 .*2 Ana 200 ", board), board
+    assert "200.01" not in board
+
+    other_class = new_class(teacher, "Year 10 English")
+    cy = add_student(app, other_class, "cy", "Cy")
+    for slug in ("best", "last", "average"):
+        assign(teacher, other_class, tiny_quiz(app, slug), "2020-01-01T00:00", "2020-02-01T00:00")
+    for slug in ("best", "last"):  # and the third is missing
+        take(app, cy, tiny_quiz(app, slug), score_picks(2), dt.datetime(2020, 1, 20, tzinfo=UTC))
+    gradebook = teacher.get(f"/teach/classes/{other_class}/gradebook.csv")
+    csv_text = gradebook.get_data(as_text=True)
+    assert '"cy","Cy","active",66.67,66.67,0,44.44\r\n' in csv_text, csv_text
+
+
 def test_gradebook_cells_follow_each_quizs_grading_method(app, make_browser, create_user):
     teacher, _ = teacher_browser(make_browser, create_user)
     uploaded_tiny_bank(app, teacher)
@@ -1311,9 +1337,9 @@ def test_gradebook_cells_follow_each_quizs_grading_method(app, make_browser, cre
         book = gradebook.gradebook(session, session.get(Classroom, class_id), soon(10))
     cells = book.rows[0].cells
     assert [column.settings.grading for column in book.columns] == ["best", "last", "average"]
-    assert [cell.score for cell in cells] == [66.67, 33.33, pytest.approx((33.33 + 100) / 2)]
+    assert [cell.score for cell in cells] == pytest.approx([200 / 3, 100 / 3, (100 / 3 + 100) / 2])
     assert [cell.status for cell in cells] == ["done", "done", "done"]
-    assert book.rows[0].average == pytest.approx((66.67 + 33.33 + 66.665) / 3)
+    assert book.rows[0].average == pytest.approx((200 / 3 + 100 / 3 + 200 / 3) / 3)
     html = teacher.get(f"/teach/classes/{class_id}/gradebook").get_data(as_text=True)
     assert "best attempt" in html and "last attempt" in html and "average of attempts" in html
     assert re.search(
@@ -1611,9 +1637,9 @@ def test_going_over_a_quiz_after_its_due_date_does_not_change_the_grade(
         book = gradebook.gradebook(session, session.get(Classroom, class_id), utcnow())
     cells = {row.student.display_name: row.cells[0] for row in book.rows}
     revised, late = cells["Revises Later"], cells["Late Only"]
-    assert (revised.status, revised.score, revised.attempts) == ("done", pytest.approx(66.67), 1)
+    assert (revised.status, revised.score, revised.attempts) == ("done", pytest.approx(200 / 3), 1)
     # With nothing by the due date, late work counts, and the last attempt is the grade.
-    assert (late.status, late.score, late.attempts) == ("late", pytest.approx(33.33), 2)
+    assert (late.status, late.score, late.attempts) == ("late", pytest.approx(100 / 3), 2)
 
     home = student.get("/").get_data(as_text=True)
     assert "score <strong>66.7%</strong>" in home and "score <strong>0%</strong>" not in home
@@ -1768,7 +1794,7 @@ def test_item_analysis_on_a_hand_computed_example(app, make_browser, create_user
         ("Saturday", 9, 0.75, True),
         ("Sunday", 0, 0.0, False),
     ]
-    assert result.summary["mean"] == pytest.approx((100 + 66.67 + 33.33 + 33.33) / 4)
+    assert result.summary["mean"] == pytest.approx((100 + 200 / 3 + 100 / 3 + 100 / 3) / 4)
     assert result.summary["median"] == pytest.approx(50)
 
     html = teacher.get(analysis_url).get_data(as_text=True)
