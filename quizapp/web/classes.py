@@ -27,7 +27,7 @@ from quizapp.models import Assignment, Classroom, Membership, utcnow
 from quizapp.services import accounts, assignments, classes, live
 from quizapp.services.errors import Conflict, UserError
 from quizapp.web import failed, limiter, wait_before_retry
-from quizapp.web.forms import ActionForm, storable_integer, stripped
+from quizapp.web.forms import MAX_INTEGER, ActionForm, storable_integer, stripped
 from quizapp.web.live import start_form as live_start_form
 from quizapp.web.teach import (
     confirm_page,
@@ -455,7 +455,8 @@ def _refused_assignment(classroom: Classroom, form: AssignForm):
     """The class page with the form's errors; still changing the dates of the quiz's
     assignment when it has one."""
     changing = None
-    if isinstance(form.quiz.data, int):
+    # A tampered choice may be any number, too large for the database to look up.
+    if isinstance(form.quiz.data, int) and 0 <= form.quiz.data <= MAX_INTEGER:
         found = assignments.assignment_of_quiz(db.session(), classroom, form.quiz.data)
         changing = _changing(found)
     return _render_show(classroom, assign_form=form, status=422, changing=changing)

@@ -300,3 +300,7 @@ def test_ids_too_large_in_a_form_or_query_are_refused_not_a_server_error(app, wo
     assert browser.post(f"/cards/{bank}/review/{card}", rating).status_code == 400
     for query in (f"card={too_large}", f"card={card}&revision={too_large}", f"shown={too_large}"):
         assert browser.get(f"/cards/{bank}/review?{query}").status_code == 200, query
+    assigned = world.browsers["teacher"].post(
+        f"/classes/{world.ids['class_id']}/assignments", {"quiz": str(too_large)}
+    )
+    assert assigned.status_code == 422 and "Not a valid choice" in assigned.get_data(as_text=True)
