@@ -89,6 +89,12 @@ class ItemStats:
     flags: tuple[str, ...]
 
 
+def whole_percent(share: float) -> int:
+    """A share (0..1) in whole percent, rounded half up (19.5% is 20%): as the item analysis
+    shows a facility, and so as its band and its flags judge it."""
+    return math.floor(round(share * 100, 6) + 0.5)
+
+
 def facility_band(facility: float) -> str:
     """Moodle's label for a facility index (0..1).
 
@@ -96,7 +102,7 @@ def facility_band(facility: float) -> str:
     "fairly easy"), so the facility is rounded to a whole percent and 65 counts as
     about right.
     """
-    percent = math.floor(round(facility * 100, 6) + 0.5)
+    percent = whole_percent(facility)
     for highest, label in FACILITY_BANDS:
         if percent <= highest:
             return label
@@ -167,14 +173,16 @@ def _flags(
     if attempts < MIN_ATTEMPTS_TO_FLAG:
         return ()
     flags = []
-    if facility is not None and facility < TOO_HARD_BELOW:
-        flags.append(TOO_HARD)
-    if facility is not None and facility > TOO_EASY_ABOVE:
-        flags.append(TOO_EASY)
-    if facility is not None and marked == "easy" and facility < MARKED_EASY_BUT_BELOW:
-        flags.append(HARDER_THAN_MARKED)
-    if facility is not None and marked == "hard" and facility > MARKED_HARD_BUT_ABOVE:
-        flags.append(EASIER_THAN_MARKED)
+    if facility is not None:
+        shown = whole_percent(facility) / 100  # as the page shows it: 19.5% is 20%, not flagged
+        if shown < TOO_HARD_BELOW:
+            flags.append(TOO_HARD)
+        if shown > TOO_EASY_ABOVE:
+            flags.append(TOO_EASY)
+        if marked == "easy" and shown < MARKED_EASY_BUT_BELOW:
+            flags.append(HARDER_THAN_MARKED)
+        if marked == "hard" and shown > MARKED_HARD_BUT_ABOVE:
+            flags.append(EASIER_THAN_MARKED)
     if discrimination is not None and discrimination < 0:
         flags.append(NEGATIVE_DISCRIMINATION)
     elif discrimination is not None and discrimination < WEAK_DISCRIMINATION_BELOW:

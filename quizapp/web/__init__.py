@@ -16,6 +16,7 @@ from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.exceptions import HTTPException
 
 from quizapp import db
+from quizapp.core import statistics
 from quizapp.models import User, utcnow
 from quizapp.rendering import markdown, markdown_inline
 from quizapp.services import attempts
@@ -114,6 +115,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["points"] = format_points
     app.jinja_env.filters["ordinal"] = format_ordinal
     app.jinja_env.filters["letter"] = format_letter
+    app.jinja_env.filters["whole_percent"] = statistics.whole_percent
 
     from quizapp.web import auth, board, cards, classes, live, main, quiz, teach
 

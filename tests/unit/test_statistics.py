@@ -15,6 +15,7 @@ from quizapp.core.statistics import (
     item_analysis,
     score_histogram,
     summary,
+    whole_percent,
 )
 
 
@@ -154,6 +155,20 @@ def test_flag_thresholds_are_strict():
     assert b.facility == pytest.approx(0.9)
     assert "too hard" not in a.flags
     assert "too easy" not in b.flags
+
+
+def test_flags_judge_the_facility_as_the_page_shows_it():
+    """In whole percents, half up: 39 of 200 (19.5%) shows as 20%, so it is not "under
+    20%"; 181 of 200 (90.5%) shows as 91%, so it is over 90%."""
+    attempts = [
+        attempt(i, {"a": 1 if i < 39 else 0, "b": 1 if i < 181 else 0, "c": 1 if i < 38 else 0})
+        for i in range(200)
+    ]
+    a, b, c = item_analysis(attempts, ["a", "b", "c"])
+    assert [whole_percent(row.facility) for row in (a, b, c)] == [20, 91, 19]
+    assert "too hard" not in a.flags and facility_band(a.facility) == "Difficult"
+    assert "too easy" in b.flags
+    assert "too hard" in c.flags
 
 
 def _discriminating(k1: int, k0: int) -> list[AttemptScores]:
