@@ -42,6 +42,7 @@ from quizapp.services.leaderboards import (
 )
 from quizapp.web import format_moment, settle_overdue_attempts
 from quizapp.web.forms import ActionForm
+from quizapp.web.teach import confirmation
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 
@@ -219,6 +220,16 @@ def screen_link(class_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     replaced = classroom.screen_token is not None
+    if replaced:
+        page = confirmation(
+            "Make a new big-screen link?",
+            "The current big-screen link will stop working: a projector showing it must open"
+            " the new one.",
+            "Make a new link",
+            _same_board(class_id),
+        )
+        if page is not None:
+            return page
     leaderboards.new_screen_token(session, classroom)
     session.commit()
     if replaced:
@@ -236,6 +247,15 @@ def screen_link_off(class_id: int):
     classroom = classes.class_for_teacher(session, class_id, current_user, to_change=True)
     if not ActionForm().validate_on_submit():
         abort(400)
+    page = confirmation(
+        "Turn the big-screen link off?",
+        "Its address will no longer show the board, and a projector showing it goes blank. A"
+        " new link can be made at any time, at a new address.",
+        "Turn the link off",
+        _same_board(class_id),
+    )
+    if page is not None:
+        return page
     leaderboards.turn_screen_off(session, classroom)
     session.commit()
     flash("The big-screen link is off: its address no longer shows the board.", "success")

@@ -287,6 +287,16 @@ def archive(class_id: int):
     require_action_form()
     classroom = _own_class(class_id, to_change=False)
     session = db.session()
+    if live.running_game(session, classroom, utcnow()) is not None:
+        page = confirmation(
+            "Archive the class and end its live game?",
+            f"A live game is running in “{classroom.name}”: archiving the class ends it for"
+            " good, and unarchiving does not bring it back. Everything else is kept.",
+            "Archive and end the game",
+            url_for("classes.show", class_id=classroom.id),
+        )
+        if page is not None:
+            return page
     classes.archive_class(session, classroom, utcnow())
     session.commit()
     flash(

@@ -480,7 +480,9 @@ def test_only_known_modes_are_saved(app, big_class, make_browser):
 
 
 def screen_token(app: Flask, class_id: int, make_browser) -> str:
-    response = login(make_browser, "teacher").post(f"/board/{class_id}/screen-link")
+    """A new big-screen link, replacing any, as the teacher confirms it."""
+    confirmed = {"confirmed": "yes"}
+    response = login(make_browser, "teacher").post(f"/board/{class_id}/screen-link", confirmed)
     assert response.status_code == 302
     with session_scope(app) as session:
         return session.get(Classroom, class_id).screen_token
@@ -545,6 +547,11 @@ def test_an_archived_class_board_is_its_teachers_only(app, big_class, make_brows
 
 def test_a_new_screen_link_replaces_the_old_one(app, big_class, make_browser, client):
     old = screen_token(app, big_class, make_browser)
+    asked = login(make_browser, "teacher").post(f"/board/{big_class}/screen-link")
+    assert asked.status_code == 200 and "Make a new big-screen link?" in text_of(
+        asked.get_data(as_text=True)
+    )  # without JavaScript, the page asks first
+    assert client.get(f"/board/screen/{old}").status_code == 200
     new = screen_token(app, big_class, make_browser)
     assert new != old
     assert client.get(f"/board/screen/{old}").status_code == 404
@@ -558,7 +565,12 @@ def test_the_teacher_can_turn_the_big_screen_link_off(app, big_class, make_brows
     token = screen_token(app, big_class, make_browser)
     assert client.get(f"/board/screen/{token}").status_code == 200
     teacher = login(make_browser, "teacher")
-    response = teacher.post(f"/board/{big_class}/screen-link/off")
+    html = teacher.get(f"/board/{big_class}").get_data(as_text=True)
+    assert 'data-confirm="Its address will no longer show the board.' in html
+    asked = teacher.post(f"/board/{big_class}/screen-link/off")
+    assert "Turn the big-screen link off?" in text_of(asked.get_data(as_text=True))
+    assert client.get(f"/board/screen/{token}").status_code == 200
+    response = teacher.post(f"/board/{big_class}/screen-link/off", {"confirmed": "yes"})
     assert response.status_code == 302
     assert "link is off" in teacher.get(response.headers["Location"]).get_data(as_text=True)
     assert client.get(f"/board/screen/{token}").status_code == 404
@@ -577,7 +589,7 @@ def test_the_teachers_board_settings_come_back_to_the_board_they_were_on(
         html = teacher.get(here).get_data(as_text=True)
         sent_to = f"/board/{big_class}/{action}?board={key_facts}&amp;period=week"
         assert f'action="{sent_to}"' in html
-        fields = {"mode": "top10"} if action == "mode" else {}
+        fields = {"mode": "top10"} if action == "mode" else {"confirmed": "yes"}
         response = teacher.post(sent_to.replace("&amp;", "&"), fields)
         assert response.status_code == 302
         assert response.headers["Location"].endswith(here)

@@ -314,10 +314,19 @@ def test_starting_twice_from_one_page_starts_one_game(room):
         assert [game.ended_at for game in games] == [None]
 
 
-def test_archiving_the_class_ends_its_game(room):
+def test_archiving_the_class_ends_its_game_once_the_teacher_confirms(room):
     game = start_game(room)
     join_all(room, game)
-    assert room.teacher.post(f"/classes/{room.class_id}/archive").status_code == 302
+    class_page = room.teacher.get(f"/classes/{room.class_id}").get_data(as_text=True)
+    assert 'data-confirm="A live game is running: archiving the class ends it for good.' in (
+        class_page
+    )
+    asked = room.teacher.post(f"/classes/{room.class_id}/archive")
+    assert asked.status_code == 200
+    assert "Archive the class and end its live game?" in text_of(asked.get_data(as_text=True))
+    assert game_of(room.app, game).ended_at is None  # nothing happened yet
+    archived = room.teacher.post(f"/classes/{room.class_id}/archive", {"confirmed": "yes"})
+    assert archived.status_code == 302
     assert state(room.teacher, game)["key"].startswith("finished-0")
     step(room, game)
     assert game_of(room.app, game).question_index == -1
