@@ -97,9 +97,18 @@ class Membership(Base):
     student_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     joined_at: Mapped[dt.datetime] = mapped_column(AwareDateTime, default=utcnow)
     removed_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime)
+    absences: Mapped[list[list[str]]] = mapped_column(JSON, default=list, server_default="[]")
+    """The times the student was removed and later added back: [removed, back], in ISO 8601."""
 
     classroom: Mapped[Classroom] = relationship(back_populates="memberships")
     student: Mapped[User] = relationship()
+
+    @property
+    def away(self) -> list[tuple[dt.datetime, dt.datetime]]:
+        """`absences`, as moments."""
+        return [
+            (dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b)) for a, b in self.absences
+        ]
 
 
 class BankRecord(Base):

@@ -39,7 +39,8 @@ STATUS_RULE = (
     " taken; attempts made before still count. After leaving: it opened (or, with no open"
     " date, was assigned) after the student was removed from the class, so it is not theirs"
     " and does not count. Before joining: it was due before the student joined the class,"
-    " so it is not counted against them; taken anyway, it is late."
+    " or while they were out of it (removed, then added back), so it is not counted against"
+    " them; taken anyway, it is late."
 )
 AVERAGE_RULE = (
     "The average is the mean of the assignment scores; a missing assignment counts as 0. "
@@ -72,6 +73,7 @@ def status(
     can_be_taken: bool,
     left_before: bool = False,
     joined_at: datetime | None = None,
+    away: Sequence[tuple[datetime, datetime]] = (),
 ) -> str:
     """A learner's status on an assignment, from their first counted submission.
 
@@ -79,7 +81,8 @@ def status(
     `can_be_taken` is False for a quiz that a new version of its bank no longer has.
     `left_before` is True when the learner was removed from the class before the
     assignment started counting: it was never theirs to do. `joined_at` is when the learner
-    joined the class: an assignment due before then is not missing.
+    joined the class, and `away` the times they were out of it since (removed, then added
+    back): an assignment due before they joined, or while they were away, is not missing.
     """
     if first_submitted_at is None and left_before:
         return AFTER_LEAVING
@@ -90,7 +93,10 @@ def status(
     if not can_be_taken:
         return WITHDRAWN
     if due_at is not None and now > due_at:
-        return BEFORE_JOINING if joined_at is not None and joined_at > due_at else MISSING
+        out_of_class = (joined_at is not None and joined_at > due_at) or any(
+            removed <= due_at < back for removed, back in away
+        )
+        return BEFORE_JOINING if out_of_class else MISSING
     if opens_at is not None and now < opens_at:
         return UPCOMING
     return TO_DO

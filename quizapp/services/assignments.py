@@ -149,7 +149,7 @@ class StudentAssignment:
 def for_student(session: Session, student: User, now: dt.datetime) -> list[StudentAssignment]:
     """The current assignments of the student's current classes, with status, in two queries."""
     rows = session.execute(
-        select(Assignment, Classroom, QuizRecord, Membership.joined_at)
+        select(Assignment, Classroom, QuizRecord, Membership)
         .join(Classroom, Classroom.id == Assignment.class_id)
         .join(Membership, Membership.class_id == Classroom.id)
         .join(QuizRecord, QuizRecord.id == Assignment.quiz_id)
@@ -180,7 +180,7 @@ def for_student(session: Session, student: User, now: dt.datetime) -> list[Stude
         start = rules.counts_from(assignment.opens_at, assignment.created_at)
         limit_counts_from[quiz.id] = min(start, limit_counts_from.get(quiz.id, start))
     entries = []
-    for assignment, classroom, quiz, joined_at in rows:
+    for assignment, classroom, quiz, membership in rows:
         settings = quiz_of(quiz)
         attempts_left = None
         if settings.attempts is not None and quiz.is_active:
@@ -201,7 +201,8 @@ def for_student(session: Session, student: User, now: dt.datetime) -> list[Stude
                     assignment.due_at,
                     now,
                     can_be_taken=quiz.is_active,
-                    joined_at=joined_at,
+                    joined_at=membership.joined_at,
+                    away=membership.away,
                 ),
                 score=quiz_grade([pct for _, pct in counted], settings.grading),
                 attempts=len(counted),

@@ -242,9 +242,15 @@ def remove_student(
     return membership
 
 
-def restore_student(session: Session, classroom: Classroom, student_id: int) -> Membership:
-    """Undo a removal: the student is back on the roster with all their attempts."""
+def restore_student(
+    session: Session, classroom: Classroom, student_id: int, now: dt.datetime
+) -> Membership:
+    """Undo a removal: the student is back on the roster with all their attempts. The time
+    away is kept: work due then is not counted against them."""
     membership = membership_in(session, classroom, student_id)
+    if membership.removed_at is not None:
+        away = [membership.removed_at.isoformat(), now.isoformat()]
+        membership.absences = [*membership.absences, away]
     membership.removed_at = None
     session.flush()
     leaderboards.standings_changed(session)

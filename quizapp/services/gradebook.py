@@ -185,6 +185,7 @@ def _cell(
             left_before=left is not None
             and left < rules.counts_from(assignment.opens_at, assignment.created_at),
             joined_at=membership.joined_at,
+            away=membership.away,
         ),
         score=quiz_grade([pct for _, pct, _ in attempts], column.settings.grading),
         attempts=len(attempts),

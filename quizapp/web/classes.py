@@ -417,7 +417,7 @@ def restore_student(class_id: int, student_id: int):
     require_action_form()
     classroom = _own_class(class_id)
     session = db.session()
-    membership = classes.restore_student(session, classroom, student_id)
+    membership = classes.restore_student(session, classroom, student_id, utcnow())
     session.commit()
     flash(f"{membership.student.display_name} is back in the class.", "success")
     return _back(classroom, "roster")

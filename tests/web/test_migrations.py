@@ -100,3 +100,17 @@ def test_the_unrounded_percentages_migration_recomputes_and_undoes(tmp_path: Pat
         assert percentages() == [66.67, None]
     finally:
         engine.dispose()
+
+
+def test_the_membership_absences_migration_undoes_and_redoes(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'absences.sqlite3'}"
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    try:
+        assert "absences" in {c["name"] for c in inspect(engine).get_columns("memberships")}
+        migrate.downgrade(url, "e3b9d5a7c1f4")
+        assert "absences" not in {c["name"] for c in inspect(engine).get_columns("memberships")}
+        migrate.upgrade(url)
+        assert "absences" in {c["name"] for c in inspect(engine).get_columns("memberships")}
+    finally:
+        engine.dispose()

@@ -1379,6 +1379,49 @@ def test_a_timed_attempt_left_open_counts_from_its_deadline_everywhere(
     assert "done" in student.get("/").get_data(as_text=True)
 
 
+def test_work_due_while_a_student_was_out_of_the_class_is_not_counted_once_they_are_back(
+    app, make_browser, create_user
+):
+    """Removed, then added back: what fell due meanwhile stays "before joining" (not
+    missing), on the gradebook and the student's home page; what was due before they left,
+    or falls due after they came back, counts as before."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    student, rosa = student_browser(make_browser, create_user, "rosa")
+    with session_scope(app) as session:
+        session.add(Membership(class_id=class_id, student_id=rosa, joined_at=ALL_YEAR))
+    before, meanwhile, later = (tiny_quiz(app, slug) for slug in ("best", "last", "average"))
+    assign(teacher, class_id, before, "2020-01-01T00:00", "2020-01-10T00:00")
+    assign(teacher, class_id, meanwhile, "2020-02-01T00:00", "2020-02-10T00:00")
+    assign(teacher, class_id, later, "", "2099-01-01T00:00")
+    with session_scope(app) as session:  # out of the class from 15 January
+        session.execute(
+            update(Membership)
+            .where(Membership.student_id == rosa)
+            .values(removed_at=dt.datetime(2020, 1, 15, tzinfo=UTC))
+        )
+    back = teacher.post(f"/classes/{class_id}/students/{rosa}/restore")
+    assert back.status_code == 302
+
+    with session_scope(app) as session:
+        book = gradebook.gradebook(session, session.get(Classroom, class_id), soon())
+        membership = session.scalar(select(Membership).where(Membership.student_id == rosa))
+        assert membership.removed_at is None
+        assert membership.away[0][0] == dt.datetime(2020, 1, 15, tzinfo=UTC)
+    assert [cell.status for cell in book.rows[0].cells] == ["missing", "before joining", "to do"]
+    assert book.rows[0].average == 0  # the missing one only
+    home = text_of(student.get("/").get_data(as_text=True))
+    assert "or while you were out of it: it does not count against you" in home
+    assert home.count("missing") == 1
+    # Removed and added back again: both times away are kept.
+    teacher.post(f"/classes/{class_id}/students/{rosa}/remove", {"confirmed": "yes"})
+    teacher.post(f"/classes/{class_id}/students/{rosa}/restore")
+    with session_scope(app) as session:
+        membership = session.scalar(select(Membership).where(Membership.student_id == rosa))
+        assert len(membership.away) == 2
+
+
 def test_a_quiz_dropped_from_its_bank_is_withdrawn_not_missing(app, make_browser, create_user):
     teacher, _ = teacher_browser(make_browser, create_user)
     uploaded_tiny_bank(app, teacher)
@@ -1596,7 +1639,7 @@ def test_an_assignment_due_before_a_student_joined_is_not_missing_for_them(
         name: (["before joining", "done"], 100),
     }
     home = text_of(newcomer.get("/").get_data(as_text=True))
-    assert "before you joined the class: it does not count against you" in home
+    assert "before you joined the class, or while you were out of it: it does not count" in home
     csv_lines = teacher.get(f"/teach/classes/{class_id}/gradebook.csv").get_data(as_text=True)
     assert f'"{name}","Newcomer","active","",100,100' in csv_lines
     # Taken anyway, it is late work, and counts.
