@@ -12,7 +12,16 @@ from sqlalchemy.orm import Session
 
 from quizapp import migrate
 from quizapp.db import Base
-from quizapp.models import Attempt, BankRecord, QuizRecord, User
+from quizapp.models import (
+    Attempt,
+    BankRecord,
+    Classroom,
+    LiveGame,
+    LivePlayer,
+    Membership,
+    QuizRecord,
+    User,
+)
 
 
 def test_the_migrated_schema_is_the_models_schema(tmp_path: Path):
@@ -63,9 +72,10 @@ def test_the_live_games_migration_undoes_and_redoes(tmp_path: Path):
 
 
 def test_the_unrounded_percentages_migration_recomputes_and_undoes(tmp_path: Path):
-    """It changes no table, so the models can write the rows it reads."""
+    """Rows written by the models (at the head), then taken back to before the migration,
+    which rounds them, and forward again."""
     url = f"sqlite:///{tmp_path / 'percent.sqlite3'}"
-    migrate.upgrade(url, "c5f1e7a9d2b4")
+    migrate.upgrade(url)
     engine = create_engine(url)
     try:
         with Session(engine) as session, session.begin():
@@ -76,7 +86,7 @@ def test_the_unrounded_percentages_migration_recomputes_and_undoes(tmp_path: Pat
             quiz = QuizRecord(bank=bank, slug="q", title="Q", settings={}, position=0)
             session.add_all([user, bank, quiz])
             session.flush()
-            for points, percentage in ((2.0, 66.67), (None, None)):
+            for points, percentage in ((2.0, 200 / 3), (None, None)):
                 session.add(
                     Attempt(
                         quiz_id=quiz.id,
@@ -94,10 +104,10 @@ def test_the_unrounded_percentages_migration_recomputes_and_undoes(tmp_path: Pat
                 query = text("SELECT percentage FROM attempts ORDER BY id")
                 return connection.execute(query).scalars().all()
 
-        migrate.upgrade(url)
-        assert percentages() == [pytest.approx(200 / 3, abs=1e-12), None]
         migrate.downgrade(url, "c5f1e7a9d2b4")
         assert percentages() == [66.67, None]
+        migrate.upgrade(url)
+        assert percentages() == [pytest.approx(200 / 3, abs=1e-12), None]
     finally:
         engine.dispose()
 
@@ -112,5 +122,66 @@ def test_the_membership_absences_migration_undoes_and_redoes(tmp_path: Path):
         assert "absences" not in {c["name"] for c in inspect(engine).get_columns("memberships")}
         migrate.upgrade(url)
         assert "absences" in {c["name"] for c in inspect(engine).get_columns("memberships")}
+    finally:
+        engine.dispose()
+
+
+def test_the_bank_archived_at_migration_undoes_and_redoes(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'archived.sqlite3'}"
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    try:
+        assert "archived_at" in {c["name"] for c in inspect(engine).get_columns("banks")}
+        migrate.downgrade(url, "f6c2a8e4b0d9")
+        assert "archived_at" not in {c["name"] for c in inspect(engine).get_columns("banks")}
+        migrate.upgrade(url)
+        assert "archived_at" in {c["name"] for c in inspect(engine).get_columns("banks")}
+    finally:
+        engine.dispose()
+
+
+def test_migrations_down_and_up_keep_the_rows_other_tables_point_at(tmp_path: Path):
+    """SQLite rebuilds a table to change it: with the rows of other tables pointing at its
+    rows (a live game's players, a bank's quizzes), that must neither fail nor lose them."""
+    url = f"sqlite:///{tmp_path / 'kept.sqlite3'}"
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session, session.begin():
+            teacher = User(username="tia", display_name="Tia", password_hash="x", role="teacher")
+            student = User(username="sam", display_name="Sam", password_hash="x", role="student")
+            bank = BankRecord(
+                slug="b", title="B", filename="b.yaml", yaml_text="", content_hash="h"
+            )
+            quiz = QuizRecord(bank=bank, slug="q", title="Q", settings={}, position=0)
+            session.add_all([teacher, student, bank, quiz])
+            session.flush()
+            classroom = Classroom(name="A", teacher_id=teacher.id, join_code="AAAAAA")
+            session.add(classroom)
+            session.flush()
+            session.add(Membership(class_id=classroom.id, student_id=student.id))
+            game = LiveGame(
+                class_id=classroom.id,
+                quiz_id=quiz.id,
+                seconds_per_question=30,
+                question_order=[],
+                option_orders={},
+            )
+            session.add(game)
+            session.flush()
+            session.add(LivePlayer(game_id=game.id, user_id=student.id))
+
+        def counts() -> tuple[int, ...]:
+            with engine.connect() as connection:
+                return tuple(
+                    connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                    for table in ("banks", "quizzes", "memberships", "live_games", "live_players")
+                )
+
+        assert counts() == (1, 1, 1, 1, 1)
+        migrate.downgrade(url, "b8e4c2d6a1f0")  # each table rebuilt since, rebuilt again
+        assert counts() == (1, 1, 1, 1, 1)
+        migrate.upgrade(url)
+        assert counts() == (1, 1, 1, 1, 1)
     finally:
         engine.dispose()
