@@ -127,6 +127,9 @@ class BankRecord(Base):
     source_text: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[dt.datetime] = mapped_column(AwareDateTime, default=utcnow)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime)
+    """When its teacher archived it: their students no longer see it, its quizzes are
+    withdrawn. School banks are never archived."""
 
     quizzes: Mapped[list[QuizRecord]] = relationship(back_populates="bank")
 

@@ -341,7 +341,10 @@ def get_attempt(session: Session, attempt_id: int, taker: Taker) -> Attempt:
         raise Forbidden("This attempt belongs to someone else.")
     if not attempt.is_submitted and not may_read(session, attempt.quiz.bank_id, taker.user):
         # Its bank was their teacher's, and they have left the class: their result stays.
-        raise Forbidden("This quiz is no longer open to you: it belongs to a class you left.")
+        raise Forbidden(
+            "This quiz is no longer open to you: it belongs to a class you left, or its"
+            " teacher archived its bank."
+        )
     return attempt
 
 

@@ -3,7 +3,8 @@
 The school's banks (from the questions folder, owned by no teacher) are everyone's, guests
 included. A bank a teacher uploaded is that teacher's, and their students': the members of
 their open classes, while they are on the roster. Other teachers and guests do not see it,
-since a teacher may write a bank for a test, and its answers are on its flashcards.
+since a teacher may write a bank for a test, and its answers are on its flashcards. An
+archived bank is out of everyone's sight but on its teacher's Banks page.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ def readable_by(user: User | None) -> ColumnElement[bool]:
     school = BankRecord.owner_id.is_(None)
     if user is None:
         return school
+    shown = BankRecord.archived_at.is_(None)
     if user.is_teacher:
-        return school | (BankRecord.owner_id == user.id)
+        return school | ((BankRecord.owner_id == user.id) & shown)
     their_teachers = (
         select(Classroom.teacher_id)
         .join(Membership, Membership.class_id == Classroom.id)
@@ -30,7 +32,7 @@ def readable_by(user: User | None) -> ColumnElement[bool]:
             Classroom.archived_at.is_(None),
         )
     )
-    return school | BankRecord.owner_id.in_(their_teachers)
+    return school | (BankRecord.owner_id.in_(their_teachers) & shown)
 
 
 def may_read(session: Session, bank_id: int, user: User | None) -> bool:

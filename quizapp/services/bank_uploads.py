@@ -9,6 +9,7 @@ teacher; a teacher may replace only their own banks.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from quizapp.core.bank.loader import LoadedBank, Problem, load_bank_text
+from quizapp.core.bank.yamlpos import read_yaml
 from quizapp.models import BankRecord, QuizRecord, User
-from quizapp.services.bank_access import readable_by
 from quizapp.services.banks import BankOwnedByAnother, ImportReport, import_bank
 from quizapp.services.errors import Forbidden, NotFound
 
@@ -30,11 +31,12 @@ ARTICLE_HINT = "upload the article as a text file in “Article”, or paste its
 
 
 def visible_banks(session: Session, teacher: User) -> list[BankRecord]:
-    """The school's banks and the teacher's own, with their quizzes, by title."""
+    """The school's banks and the teacher's own (archived ones too), with their quizzes, by
+    title."""
     return list(
         session.scalars(
             select(BankRecord)
-            .where(readable_by(teacher))
+            .where(BankRecord.owner_id.is_(None) | (BankRecord.owner_id == teacher.id))
             .options(selectinload(BankRecord.quizzes))
             .order_by(BankRecord.owner_id.is_not(None), BankRecord.title)
         )
@@ -49,6 +51,39 @@ def bank_for_teacher(session: Session, bank_id: int, teacher: User) -> BankRecor
     if bank.owner_id is not None and bank.owner_id != teacher.id:
         raise Forbidden("This bank belongs to another teacher.")
     return bank
+
+
+def own_bank(session: Session, bank_id: int, teacher: User) -> BankRecord:
+    """One of the teacher's own banks, to archive or unarchive."""
+    bank = bank_for_teacher(session, bank_id, teacher)
+    if bank.owner_id is None:
+        raise Forbidden("School banks come from the questions folder: they are not archived.")
+    return bank
+
+
+def archive_bank(session: Session, bank: BankRecord, now: dt.datetime) -> None:
+    """Put the bank away from the teacher's students: its quizzes are withdrawn (their
+    assignments say so, and their results stay) and its flashcards are no longer shown.
+    Undone by `unarchive_bank`, or by uploading a new version."""
+    if bank.archived_at is not None:
+        return
+    bank.archived_at = now
+    for quiz in bank.quizzes:
+        quiz.is_active = False
+    session.flush()
+
+
+def unarchive_bank(session: Session, bank: BankRecord) -> None:
+    """Bring the bank back, with the quizzes its file lists."""
+    if bank.archived_at is None:
+        return
+    data, _problems, _positions = read_yaml(bank.yaml_text, bank.filename)
+    listed = data.get("quizzes") if isinstance(data, dict) else None
+    slugs = {quiz.get("id") for quiz in listed or () if isinstance(quiz, dict)}
+    for quiz in bank.quizzes:
+        quiz.is_active = quiz.slug in slugs
+    bank.archived_at = None
+    session.flush()
 
 
 def quiz_for_teacher(session: Session, quiz_id: int, teacher: User) -> QuizRecord:

@@ -33,6 +33,8 @@ class ImportReport:
     removed: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
     """The titles of the quizzes this version no longer has."""
+    unarchived: bool = False
+    """Whether the bank was archived: a new version brings it back."""
 
     def summary(self) -> str:
         verb = "imported" if self.created else "updated"
@@ -71,6 +73,8 @@ def import_bank(session: Session, loaded: LoadedBank, owner_id: int | None = Non
     record.source_text = loaded.source_text
     record.content_hash = content_hash({"yaml": loaded.text})
     record.imported_at = utcnow()
+    report.unarchived = record.archived_at is not None
+    record.archived_at = None
     session.flush()
 
     current = {

@@ -229,6 +229,44 @@ WITHDRAWN = (
 )
 
 
+UNARCHIVED_BY_UPLOAD = "The bank was archived: its new version brings it back to your students."
+
+
+@bp.route("/banks/<int:bank_id>/archive", methods=["POST"])
+@teacher_required
+def archive_bank(bank_id: int):
+    require_action_form()
+    session = db.session()
+    bank = bank_uploads.own_bank(session, bank_id, current_user)
+    back = url_for("teach.banks", _anchor=f"bank-{bank.id}")
+    page = confirmation(
+        f"Archive “{bank.title}”?",
+        "Your students will no longer see it: its quizzes are withdrawn (their assignments say"
+        " so, and the results stay in the gradebook) and its flashcards are put away. Nothing"
+        " is deleted: unarchive it, or upload a new version, to bring it back.",
+        "Archive the bank",
+        back,
+    )
+    if page is not None:
+        return page
+    bank_uploads.archive_bank(session, bank, utcnow())
+    session.commit()
+    flash(f"“{bank.title}” is archived: your students no longer see it.", "success")
+    return redirect(back)
+
+
+@bp.route("/banks/<int:bank_id>/unarchive", methods=["POST"])
+@teacher_required
+def unarchive_bank(bank_id: int):
+    require_action_form()
+    session = db.session()
+    bank = bank_uploads.own_bank(session, bank_id, current_user)
+    bank_uploads.unarchive_bank(session, bank)
+    session.commit()
+    flash(f"“{bank.title}” is back: your students see it again.", "success")
+    return redirect(url_for("teach.banks", _anchor=f"bank-{bank.id}"))
+
+
 @bp.route("/banks/upload", methods=["GET", "POST"])
 @teacher_required
 def upload():
@@ -257,6 +295,8 @@ def upload():
                     flash(f"Bank {report.summary()}.", "success")
                     if report.withdrawn:
                         flash(WITHDRAWN, "warning")
+                    if report.unarchived:
+                        flash(UNARCHIVED_BY_UPLOAD, "info")
                     if _test_without_cards(loaded.bank):
                         flash(NO_FLASHCARDS, "info")
                     for warning in loaded.warnings:

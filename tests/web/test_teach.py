@@ -1128,6 +1128,66 @@ def test_a_teacher_cannot_overwrite_another_teachers_or_the_schools_bank(
         assert library.owner_id is None and library.title == "Riverside library reopens"
 
 
+def test_an_archived_bank_is_put_away_from_students_and_comes_back_as_it_was(
+    app, make_browser, create_user
+):
+    """Archived, the teacher's bank is out of their students' sight (quizzes, flashcards),
+    its assignments say it was withdrawn and its results stay; unarchived, or uploaded
+    again, it is back with the quizzes its file lists. A school bank is not archived."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    uploaded_tiny_bank(app, teacher)
+    class_id = new_class(teacher)
+    student, student_id = student_browser(make_browser, create_user, "sam")
+    join(app, student, class_id)
+    quiz = tiny_quiz(app)
+    assign(teacher, class_id, quiz)
+    take(app, student_id, quiz, RIGHT, soon())
+    with session_scope(app) as session:
+        bank_id = session.scalar(select(BankRecord.id).where(BankRecord.slug == "tiny-bank"))
+        withdrawn_before = session.scalar(select(QuizRecord).where(QuizRecord.slug == "last"))
+        withdrawn_before.is_active = False  # as if an earlier version had dropped it
+
+    banks_page = teacher.get("/teach/banks").get_data(as_text=True)
+    assert 'data-confirm="Your students will no longer see this bank' in banks_page
+    asked = teacher.post(f"/teach/banks/{bank_id}/archive")
+    assert asked.status_code == 200 and "Archive “Tiny test bank”?" in text_of(
+        asked.get_data(as_text=True)
+    )
+    assert "Tiny test bank" in student.get("/").get_data(as_text=True)  # nothing yet
+    archived = teacher.post(f"/teach/banks/{bank_id}/archive", {"confirmed": "yes"})
+    assert archived.status_code == 302
+
+    home = text_of(student.get("/").get_data(as_text=True))
+    assert "withdrawn from its bank: it can no longer be taken" in home
+    assert "Tiny test bank" not in student.get("/cards/").get_data(as_text=True)
+    assert student.get(f"/quiz/{quiz}").status_code == 404
+    assert student.get(f"/cards/{bank_id}/cram?reveal=1").status_code == 404
+    book = teacher.get(f"/teach/classes/{class_id}/gradebook").get_data(as_text=True)
+    assert "withdrawn</span>" in book and "100%" in book
+    listed = text_of(teacher.get("/teach/banks").get_data(as_text=True))
+    assert "your students do not see it, and its quizzes are withdrawn" in listed
+    assert teacher.get(f"/teach/banks/{bank_id}/download").status_code == 200
+
+    assert teacher.post(f"/teach/banks/{bank_id}/unarchive").status_code == 302
+    assert student.get(f"/quiz/{quiz}").status_code == 200
+    with session_scope(app) as session:
+        active = session.scalars(
+            select(QuizRecord.slug).where(QuizRecord.bank_id == bank_id, QuizRecord.is_active)
+        ).all()
+    assert sorted(active) == ["average", "best", "last"]  # as the file lists them
+
+    teacher.post(f"/teach/banks/{bank_id}/archive", {"confirmed": "yes"})
+    uploaded = upload(teacher, TINY_BANK)
+    told = text_of(teacher.get(uploaded.headers["Location"]).get_data(as_text=True))
+    assert "its new version brings it back to your students" in told
+    assert student.get(f"/quiz/{quiz}").status_code == 200
+
+    with session_scope(app) as session:
+        school = session.scalar(select(BankRecord.id).where(BankRecord.owner_id.is_(None)))
+    refused = teacher.post(f"/teach/banks/{school}/archive", {"confirmed": "yes"})
+    assert refused.status_code == 403
+
+
 def test_a_teachers_bank_is_seen_by_the_teacher_and_their_students_only(
     app, make_browser, create_user
 ):
@@ -2065,6 +2125,8 @@ def test_the_matrix_covers_every_teacher_route(app):
         "teach.banks",
         "teach.upload",
         "teach.download",
+        "teach.archive_bank",
+        "teach.unarchive_bank",
         "teach.preview",
         "teach.gradebook_page",
         "teach.gradebook_csv",
@@ -2146,8 +2208,14 @@ def test_the_owner_can_use_every_teacher_route(app, teacher_world):
     teacher, _, values = teacher_world
     routes = route_urls(app, values)
     # Archiving last: an archived class can no longer change; removing the student before
-    # it, once nothing else needs them in the class.
-    last = ("classes.remove_student", "classes.restore_student", "classes.archive")
+    # it, once nothing else needs them in the class; the bank's quizzes come back with it.
+    last = (
+        "teach.archive_bank",
+        "teach.unarchive_bank",
+        "classes.remove_student",
+        "classes.restore_student",
+        "classes.archive",
+    )
     for endpoint, method, url in sorted(
         routes, key=lambda route: last.index(route[0]) if route[0] in last else -1
     ):
