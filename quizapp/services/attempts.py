@@ -292,9 +292,7 @@ def start_preview(session: Session, quiz: QuizRecord, teacher: User, now: dt.dat
     if existing is not None and not existing.preview:
         return existing
     if existing is not None:
-        session.execute(delete(Response).where(Response.attempt_id == existing.id))
-        session.delete(existing)
-        session.flush()
+        _delete_attempts(session, [existing.id])
     return start_attempt(session, quiz, taker, now, preview=True)
 
 
@@ -695,7 +693,12 @@ def purge_guest_attempts(session: Session, now: dt.datetime) -> int:
     )
     ids = list(session.scalars(old))
     if ids:
-        session.execute(delete(Response).where(Response.attempt_id.in_(ids)))
-        session.execute(delete(Attempt).where(Attempt.id.in_(ids)))
-        session.flush()
+        _delete_attempts(session, ids)
     return len(ids)
+
+
+def _delete_attempts(session: Session, ids: list[int]) -> None:
+    """Delete attempts that count nowhere, with their answers."""
+    session.execute(delete(Response).where(Response.attempt_id.in_(ids)))
+    session.execute(delete(Attempt).where(Attempt.id.in_(ids)))
+    session.flush()

@@ -112,30 +112,24 @@ def test_the_unrounded_percentages_migration_recomputes_and_undoes(tmp_path: Pat
         engine.dispose()
 
 
-def test_the_membership_absences_migration_undoes_and_redoes(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'absences.sqlite3'}"
+@pytest.mark.parametrize(
+    ("table", "column", "before"),
+    [("memberships", "absences", "e3b9d5a7c1f4"), ("banks", "archived_at", "f6c2a8e4b0d9")],
+)
+def test_a_column_migration_undoes_and_redoes(tmp_path: Path, table, column, before):
+    url = f"sqlite:///{tmp_path / 'column.sqlite3'}"
     migrate.upgrade(url)
     engine = create_engine(url)
-    try:
-        assert "absences" in {c["name"] for c in inspect(engine).get_columns("memberships")}
-        migrate.downgrade(url, "e3b9d5a7c1f4")
-        assert "absences" not in {c["name"] for c in inspect(engine).get_columns("memberships")}
-        migrate.upgrade(url)
-        assert "absences" in {c["name"] for c in inspect(engine).get_columns("memberships")}
-    finally:
-        engine.dispose()
 
+    def columns() -> set[str]:
+        return {c["name"] for c in inspect(engine).get_columns(table)}
 
-def test_the_bank_archived_at_migration_undoes_and_redoes(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'archived.sqlite3'}"
-    migrate.upgrade(url)
-    engine = create_engine(url)
     try:
-        assert "archived_at" in {c["name"] for c in inspect(engine).get_columns("banks")}
-        migrate.downgrade(url, "f6c2a8e4b0d9")
-        assert "archived_at" not in {c["name"] for c in inspect(engine).get_columns("banks")}
+        assert column in columns()
+        migrate.downgrade(url, before)
+        assert column not in columns()
         migrate.upgrade(url)
-        assert "archived_at" in {c["name"] for c in inspect(engine).get_columns("banks")}
+        assert column in columns()
     finally:
         engine.dispose()
 
