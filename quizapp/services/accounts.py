@@ -27,10 +27,10 @@ def normalize_username(username: str) -> str:
 def create_user(
     session: Session, username: str, display_name: str, password: str, role: str
 ) -> User:
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}")
     """A new account. A username taken meanwhile (two sign-ups at the same moment) is
     refused as one taken before is, after rolling the session's transaction back."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
     username = normalize_username(username)
     taken = Conflict(f"The username “{username}” is taken; please choose another.")
     if session.scalar(select(func.count(User.id)).where(User.username == username)):

@@ -140,6 +140,10 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            # A browser that has once had the site over HTTPS never tries plain HTTP again,
+            # where a school network's eavesdropper could keep it and show a fake log-in.
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if request.endpoint in ("quiz.question", "quiz.finish") or (
             request.endpoint != "static" and current_user.is_authenticated
         ):

@@ -45,6 +45,11 @@ school address makes, and it holds up a script trying username after username (e
 costs a password hash)."""
 TEACHER_CODE_LIMIT = "10 per minute; 30 per hour"
 """Wrong teacher codes allowed from one address: a school may choose a short code."""
+TAKEN_USERNAME_LIMIT = "20 per minute; 100 per hour"
+"""Sign-ups refused for a taken username, allowed from one address. A sign-up has to say
+that a username is taken, so this holds up a script listing the usernames that exist (to
+guess their passwords) while a class behind one school address, where a few students pick
+a name already chosen, is not held up."""
 
 
 def display_name_field() -> StringField:
@@ -155,7 +160,22 @@ def _too_many_teacher_codes(limit: RequestLimit) -> Response:
     return make_response(*_auth_page("auth/signup.html", form, 429))
 
 
+def _too_many_taken_usernames(limit: RequestLimit) -> Response:
+    form = SignupForm()
+    form.username.errors = [
+        f"Too many sign-ups with a taken username from this network. {wait_before_retry(limit)}"
+    ]
+    return make_response(*_auth_page("auth/signup.html", form, 429))
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(
+    TAKEN_USERNAME_LIMIT,
+    methods=["POST"],
+    key_func=lambda: f"taken-username|{get_remote_address()}",
+    deduct_when=lambda _response: g.get("taken_username", False),
+    on_breach=_too_many_taken_usernames,
+)
 @limiter.limit(
     TEACHER_CODE_LIMIT,
     methods=["POST"],
@@ -183,6 +203,7 @@ def signup():
                 form.role.data,
             )
         except Conflict as error:
+            g.taken_username = True
             form.username.errors = [error.message]
         else:
             if form.timezone.data in cards.time_zones():

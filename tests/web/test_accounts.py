@@ -373,8 +373,12 @@ def test_behind_a_reverse_proxy_its_forwarded_address_scheme_and_host_are_used(a
         "X-Forwarded-Proto": "https",
         "X-Forwarded-Host": "quiz.school.example",
     }
-    seen = proxied.test_client().get("/who", headers=forwarded).get_data(as_text=True)
-    assert seen == "10.1.2.3 https://quiz.school.example/"
+    seen = proxied.test_client().get("/who", headers=forwarded)
+    assert seen.get_data(as_text=True) == "10.1.2.3 https://quiz.school.example/"
+    # Over HTTPS, the browser is told never to try plain HTTP again; over HTTP, nothing.
+    assert seen.headers["Strict-Transport-Security"] == "max-age=31536000"
+    plain = proxied.test_client().get("/who", headers={**forwarded, "X-Forwarded-Proto": "http"})
+    assert "Strict-Transport-Security" not in plain.headers
     # Without a proxy configured, the headers are anyone's to send, and are ignored.
     app.add_url_rule("/who", "who", lambda: f"{request.remote_addr} {request.url_root}")
     direct = app.test_client().get("/who", headers=forwarded).get_data(as_text=True)
@@ -447,6 +451,31 @@ def test_wrong_teacher_codes_are_limited_per_address_and_students_still_sign_up(
     assert 'value="realteacher"' in html  # the form is back as filled in
     # A class signing up from the same address is not held up.
     assert signup(make_browser(), "student1").status_code == 302
+
+
+def test_sign_ups_refused_for_a_taken_username_are_limited_per_address(make_browser):
+    """A sign-up must say a username is taken; a script asking about name after name, to
+    list the accounts whose passwords it would guess, is held up."""
+    signup(make_browser(), "ana")
+    allowed = int(auth.TAKEN_USERNAME_LIMIT.split()[0])
+    for _ in range(allowed):
+        taken = signup(make_browser(), "ana")
+        assert taken.status_code == 422
+        assert "The username “ana” is taken" in taken.get_data(as_text=True)
+    refused = signup(make_browser(), "brand-new")
+    assert refused.status_code == 429
+    html = refused.get_data(as_text=True)
+    assert "Too many sign-ups with a taken username from this network." in html
+    assert "Try again in a minute." in html and 'value="brand-new"' in html
+
+
+def test_a_class_signing_up_is_not_held_up_by_the_taken_username_limit(make_browser):
+    allowed = int(auth.TAKEN_USERNAME_LIMIT.split()[0])
+    for number in range(allowed + 5):  # sign-ups that succeed do not count
+        assert signup(make_browser(), f"student{number}").status_code == 302
+    for _ in range(allowed - 1):
+        assert signup(make_browser(), "student1").status_code == 422
+    assert signup(make_browser(), "latecomer").status_code == 302
 
 
 def test_mistakes_other_than_the_teacher_code_do_not_count_towards_its_limit(make_browser):
