@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from filelock import FileLock
-from flask import Flask
+from flask import Config, Flask
 
 from quizapp import config as settings
 from quizapp.paths import static_dir, templates_dir
@@ -21,12 +21,7 @@ def create_app(
     test_config: dict[str, Any] | None = None, overrides: dict[str, Any] | None = None
 ) -> Flask:
     """The app. `test_config` replaces the environment; `overrides` are applied on top of it."""
-    app = Flask(
-        __name__,
-        instance_relative_config=True,
-        template_folder=str(templates_dir()),
-        static_folder=str(static_dir()),
-    )
+    app = _unconfigured_app()
     os.makedirs(app.instance_path, exist_ok=True)
     # Several server processes (gunicorn's workers) start at once: one at a time makes the
     # instance's keys, migrates the database and imports the banks; the others find it done.
@@ -49,7 +44,24 @@ def _one_process_at_a_time(folder: str) -> Iterator[None]:
         lock.release()
 
 
-def _configure(
+def read_settings() -> Config:
+    """The settings as the app reads them (its defaults, the instance folder's config.py,
+    then QUIZAPP_* variables), for a command that neither serves nor opens the database."""
+    app = _unconfigured_app()
+    _read_settings(app, None, None)
+    return app.config
+
+
+def _unconfigured_app() -> Flask:
+    return Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(templates_dir()),
+        static_folder=str(static_dir()),
+    )
+
+
+def _read_settings(
     app: Flask, test_config: dict[str, Any] | None, overrides: dict[str, Any] | None
 ) -> None:
     app.config.from_mapping(settings.defaults(app.instance_path))
@@ -59,6 +71,12 @@ def _configure(
     else:
         app.config.update(test_config)
     app.config.update(overrides or {})
+
+
+def _configure(
+    app: Flask, test_config: dict[str, Any] | None, overrides: dict[str, Any] | None
+) -> None:
+    _read_settings(app, test_config, overrides)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
     if not app.config.get("TEACHER_CODE"):

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from pathlib import Path
 
 import click
 from flask import Flask
 from sqlalchemy.engine import make_url
 
-from quizapp.config import PREFIX
 from quizapp.core.bank.export import bank_to_json
 from quizapp.core.bank.loader import LoadedBank, Problem, load_banks
 from quizapp.paths import questions_dir
@@ -50,11 +48,13 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
     """Check question banks: every problem, at its file:line:col.
 
     PATHS are bank files or folders (searched for *.yaml and *.yml); by default
-    the questions folder (QUIZAPP_QUESTIONS_DIR, if set). Exits with status 1 if any bank
-    has a problem. Warnings (a practice quiz that gives a test's answers away) are printed
-    too, but do not stop a bank from being imported.
+    the questions folder that `quizapp import` reads (QUESTIONS_DIR, as configured).
+    Exits with status 1 if any bank has a problem. Warnings (a practice quiz that gives a
+    test's answers away) are printed too, but do not stop a bank from being imported.
     """
-    folders = list(paths) or [questions_dir(os.environ.get(f"{PREFIX}QUESTIONS_DIR"))]
+    from quizapp import read_settings
+
+    folders = list(paths) or [questions_dir(read_settings()["QUESTIONS_DIR"])]
     loaded = load_banks(folders)
     if not loaded:
         where = ", ".join(_shown_path(p) for p in folders)

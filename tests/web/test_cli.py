@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
+from flask import Flask
 from sqlalchemy import create_engine, inspect, text
 
 from quizapp import cli, config
@@ -45,6 +46,22 @@ def test_import_loads_valid_banks_and_reports_broken_ones(tmp_path):
         slugs = connection.execute(text("SELECT slug FROM banks")).scalars().all()
     engine.dispose()
     assert slugs == ["riverside-library"]
+
+
+def test_validate_checks_the_folder_import_reads_when_config_py_names_it(tmp_path, monkeypatch):
+    """A questions folder named in the instance folder's config.py, not in the environment:
+    validate used to check the bundled banks (all fine) while import read this folder."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda _app: str(instance))
+    folder = tmp_path / "banks"
+    shutil.copytree(ALL_TYPES_BANK, folder)
+    (folder / "broken.yaml").write_text("id: broken\nquestions: [\n", encoding="utf-8")
+    (instance / "config.py").write_text(f"QUESTIONS_DIR = {str(folder)!r}\n", encoding="utf-8")
+    for command in ("validate", "import"):
+        result = CliRunner().invoke(main, [command], env=env_for(tmp_path))
+        assert result.exit_code == 1, (command, result.output)
+        assert "broken.yaml:3:1:" in result.output, command
 
 
 def test_serve_starts_the_app_on_the_given_address(tmp_path, monkeypatch):
