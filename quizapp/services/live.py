@@ -10,6 +10,7 @@ Functions here add and flush; the caller commits once.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import secrets
 from dataclasses import dataclass
@@ -316,19 +317,26 @@ def answer(
     raw: Any,
     now: dt.datetime,
 ) -> LiveAnswer:
-    """Grade and keep a player's answer to question `number` (from 1), while it is open."""
+    """Grade and keep a player's answer to question `number` (from 1), while it is open.
+    The same answer sent again (a second press before the page moved on) is the one kept,
+    even if the first closed the question."""
     _hold(session, game)
     player = player_of(session, game, user)
     if player is None:
         raise Conflict("Join the game to answer its questions.")
-    if number != game.question_index + 1 or phase(game, now) is not Phase.QUESTION:
+    if number != game.question_index + 1:
         raise Conflict(TIME_UP)
-    if _answer_of(session, game, player) is not None:
-        raise Conflict("You have already answered this question: one answer a question.")
     version = session.get(QuestionVersion, game.question_order[game.question_index])
     assert version is not None
     question = question_of(version)
     checked = checked_answer(question, raw)
+    kept = _answer_of(session, game, player)
+    if kept is not None:
+        if _same_answer(kept.answer, checked):
+            return kept
+        raise Conflict("You have already answered this question: one answer a question.")
+    if phase(game, now) is not Phase.QUESTION:
+        raise Conflict(TIME_UP)
     grade = grading.grade(question, checked)
     assert game.opened_at is not None
     seen_at = player.seen_at if player.seen_index == game.question_index else None
@@ -376,6 +384,11 @@ def mark_seen(session: Session, game: LiveGame, player: LivePlayer, now: dt.date
     player.seen_at = now
     session.flush()
     return True
+
+
+def _same_answer(kept: Any, checked: Any) -> bool:
+    """Whether a stored answer is this one (stored as JSON, where a tuple is a list)."""
+    return json.dumps(kept, sort_keys=True) == json.dumps(checked, sort_keys=True)
 
 
 def _answer_of(session: Session, game: LiveGame, player: LivePlayer) -> LiveAnswer | None:

@@ -441,6 +441,22 @@ def test_one_answer_a_question(room):
     assert [row.points for row in answers_of(room.app, game)] == [0]
 
 
+def test_the_same_answer_sent_twice_is_the_one_kept_without_an_error(room):
+    """A second press of Send before the page moved on (no JavaScript, a slow network),
+    even when the first answer, the last awaited, closed the question."""
+    game, question = at_first_question(room, 60)
+    answer(room.students[0], game, 1, wrong_form(question))
+    assert answer(room.students[1], game, 1, correct_form(question)).status_code == 302
+    assert state(room.teacher, game)["key"] == "answer-1"
+    points = [row.points for row in answers_of(room.app, game)]
+    again = answer(room.students[1], game, 1, correct_form(question))
+    assert again.status_code == 302
+    ben = page(room.students[1], f"/live/{game}")
+    assert "already answered" not in ben and "Time was up" not in ben
+    assert "Right!" in ben
+    assert [row.points for row in answers_of(room.app, game)] == points
+
+
 def test_an_answer_after_the_time_is_up_is_refused(room):
     game, question = at_first_question(room, 10)
     change_game(room.app, game, closes_at=utcnow() - dt.timedelta(seconds=1))
