@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from quizapp.core import grading, live
@@ -122,9 +122,12 @@ def games_of(session: Session, classroom: Classroom, limit: int = 10) -> list[Ga
             .limit(limit)
         )
     )
+    # Counted as the game's standings count them: a student since removed is left out.
     players = dict(
         session.execute(
             select(LivePlayer.game_id, func.count())
+            .join(LiveGame, LiveGame.id == LivePlayer.game_id)
+            .join(Membership, _still_in_class())
             .where(LivePlayer.game_id.in_([game.id for game in games]))
             .group_by(LivePlayer.game_id)
         ).all()
@@ -415,6 +418,15 @@ def _answer_count(session: Session, game: LiveGame) -> int:
     return session.scalar(_answers(game, func.count()))
 
 
+def _still_in_class() -> ColumnElement[bool]:
+    """Joins a game's player to their membership of its class, if they are still in it."""
+    return (
+        (Membership.class_id == LiveGame.class_id)
+        & (Membership.student_id == LivePlayer.user_id)
+        & Membership.removed_at.is_(None)
+    )
+
+
 def _players(game: LiveGame) -> Select[Any]:
     """The game's players still in its class: one removed from it mid-game is no longer
     waited for, nor shown."""
@@ -575,16 +587,8 @@ def games_played(
         session.scalars(
             select(LiveGame)
             .join(LivePlayer, LivePlayer.game_id == LiveGame.id)
-            .join(
-                Membership,
-                (Membership.class_id == LiveGame.class_id)
-                & (Membership.student_id == LivePlayer.user_id),
-            )
-            .where(
-                LivePlayer.user_id == student.id,
-                Membership.removed_at.is_(None),
-                LiveGame.question_index >= 0,
-            )
+            .join(Membership, _still_in_class())
+            .where(LivePlayer.user_id == student.id, LiveGame.question_index >= 0)
             .options(selectinload(LiveGame.quiz))
             .order_by(LiveGame.created_at.desc(), LiveGame.id.desc())
             .limit(limit)

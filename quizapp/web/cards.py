@@ -54,7 +54,8 @@ class SettingsForm(FlaskForm):
         validators=[InputRequired()],
         description=(
             "Your day starts at midnight here: it decides what is due today. Assignment"
-            " dates and the leaderboard's week are read in it too."
+            " dates are read and shown in it too. A class leaderboard's week starts on"
+            " Monday in its teacher's time zone."
         ),
     )
     new_cards_per_day = IntegerField(

@@ -300,6 +300,10 @@ def test_settings_set_the_time_zone_and_the_new_card_limit(app, browser, learner
     assert '<optgroup label="Europe">' in html and 'value="Europe/Paris"' in html
     # POSIX signs are backwards: Etc/GMT+1 is an hour behind UTC, and is named so.
     assert '<option value="Etc/GMT+1">UTC-01:00 (GMT+1)</option>' in html
+    # A class's board has one week for everyone: its teacher's, not this student's.
+    assert "leaderboard's week starts on Monday in its teacher's time zone" in html.replace(
+        "&#39;", "'"
+    )
 
     response = browser.post("/cards/settings", {"timezone": "Asia/Tokyo", "new_cards_per_day": "5"})
 

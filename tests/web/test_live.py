@@ -165,7 +165,16 @@ def test_students_join_from_their_home_page_and_the_host_sees_them(room):
     home = room.students[0].get("/").get_data(as_text=True)
     assert "A live game of “Key facts” is running in Year 9" in text_of(home)
     assert f'href="/live/{game}"' in home
-    assert "Join the live game" in page(room.students[0], f"/live/{game}")
+    invitation = page(room.students[0], f"/live/{game}")
+    assert "Join the live game" in invitation
+    assert "Your classmates see your display name, Ana." in invitation
+    with session_scope(room.app) as session:
+        session.get(Classroom, room.class_id).leaderboard_mode = "hidden"
+    invitation = page(room.students[0], f"/live/{game}")
+    assert "No names are shown on the screen: only you see your place." in invitation
+    assert "classmates see" not in invitation
+    with session_scope(room.app) as session:
+        session.get(Classroom, room.class_id).leaderboard_mode = "all"
     join_all(room, game)
     join_all(room, game)  # a second click joins once
     assert "You are in!" in page(room.students[0], f"/live/{game}")
@@ -207,6 +216,8 @@ def test_a_player_removed_from_the_class_mid_game_is_neither_awaited_nor_shown(r
     }
     host = page(room.teacher, f"/live/{game}/host")
     assert "1. Ana" in host and "Ben" not in host
+    # The class page counts the players as the standings do.
+    assert "· 1 player ·" in text_of(page(room.teacher, f"/classes/{room.class_id}"))
 
 
 def test_removing_a_student_from_a_question_nobody_has_joined_leaves_it_open(room):
