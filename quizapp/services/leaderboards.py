@@ -58,6 +58,7 @@ from quizapp.models import (
     ReviewLogRecord,
     User,
 )
+from quizapp.services.class_names import shown_names
 from quizapp.services.errors import Forbidden, NotFound
 
 PERIODS = {"week": "This week", "all": "All time"}
@@ -273,10 +274,11 @@ def standings(
             return cached[1]
     zone = zone_named(classroom.teacher.timezone)
     since = period_start(period, now, zone)
+    shown = shown_names(session, classroom.id)
     if quiz_id is None:
-        rows = _overall(session, classroom.id, since, now)
+        rows = _overall(session, classroom.id, since, now, shown)
     else:
-        rows = _per_quiz(session, classroom.id, quiz_id, since)
+        rows = _per_quiz(session, classroom.id, quiz_id, since, shown)
     board = Board(classroom.id, quiz_id, period, since, zone, tuple(rows))
     if cache_seconds > 0:
         with _cache_lock:
@@ -402,7 +404,7 @@ def _board_params(class_id: int, since: datetime | None, **more: Any) -> dict[st
 
 
 def _per_quiz(
-    session: Session, class_id: int, quiz_id: int, since: datetime | None
+    session: Session, class_id: int, quiz_id: int, since: datetime | None, shown: dict[int, str]
 ) -> list[Standing]:
     rows = session.execute(
         _quiz_board_query(_dialect(session), since is not None),
@@ -411,12 +413,20 @@ def _per_quiz(
     details = {}
     entries = []
     for user_id, name, points, percentage, seconds, finished in rows:
-        entries.append(Entry(user_id, name, float(percentage), _ms(seconds), finished))
+        entries.append(
+            Entry(user_id, shown.get(user_id, name), float(percentage), _ms(seconds), finished)
+        )
         details[user_id] = {"quiz_points": float(points), "quizzes": 1, "percentage": percentage}
     return _standings(entries, details)
 
 
-def _overall(session: Session, class_id: int, since: datetime | None, now: datetime):
+def _overall(
+    session: Session,
+    class_id: int,
+    since: datetime | None,
+    now: datetime,
+    shown: dict[int, str],
+):
     quiz_rows = session.execute(
         _overall_query(_dialect(session), since is not None), _board_params(class_id, since)
     ).all()
@@ -434,7 +444,8 @@ def _overall(session: Session, class_id: int, since: datetime | None, now: datet
         streak = min(streaks.get(user_id, 0), STREAK_CAP_DAYS)
         if not count and not streak:
             continue
-        entries.append(Entry(user_id, name, overall_points(quiz_points, streak), seconds, finished))
+        points = overall_points(quiz_points, streak)
+        entries.append(Entry(user_id, shown.get(user_id, name), points, seconds, finished))
         details[user_id] = {"quiz_points": quiz_points, "streak_days": streak, "quizzes": count}
     return _standings(entries, details)
 

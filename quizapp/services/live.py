@@ -35,6 +35,7 @@ from quizapp.models import (
 from quizapp.services import locks
 from quizapp.services.attempts import checked_answer, current_versions, draw_questions
 from quizapp.services.catalog import quiz_question_count
+from quizapp.services.class_names import shown_names
 from quizapp.services.content import options_in_order, question_of, quiz_of
 from quizapp.services.errors import Conflict, Forbidden, NotFound
 from quizapp.services.item_analysis import option_picks
@@ -496,15 +497,23 @@ def current_question(session: Session, game: LiveGame) -> tuple[Any, list[tuple[
     return question, options_in_order(question, order)
 
 
+def numbered_name(session: Session, game: LiveGame, user: User) -> str | None:
+    """The name the game's screens show the student by, when it is not their display name
+    as it is: numbered, since a classmate has the same one."""
+    shown = shown_names(session, game.class_id).get(user.id)
+    return shown if shown != user.display_name else None
+
+
 def player_names(session: Session, game: LiveGame) -> list[str]:
-    return list(
-        session.scalars(
-            _players(game)
-            .with_only_columns(User.display_name)
-            .join(User, User.id == LivePlayer.user_id)
-            .order_by(LivePlayer.joined_at, LivePlayer.id)
-        )
+    """The players' names, as the class's screens show them, in the order they joined."""
+    shown = shown_names(session, game.class_id)
+    rows = session.execute(
+        _players(game)
+        .with_only_columns(LivePlayer.user_id, User.display_name)
+        .join(User, User.id == LivePlayer.user_id)
+        .order_by(LivePlayer.joined_at, LivePlayer.id)
     )
+    return [shown.get(user_id, name) for user_id, name in rows]
 
 
 @dataclass(frozen=True)
@@ -551,16 +560,19 @@ _RIGHT = func.coalesce(func.sum(case((LiveAnswer.fraction >= 1, 1), else_=0)), 0
 
 def standings(session: Session, game: LiveGame) -> list[live.Place]:
     """Every player, ranked; one who has not answered yet has 0 points."""
+    shown = shown_names(session, game.class_id)
     rows = session.execute(
         _players(game)
-        .with_only_columns(LivePlayer.id, User.display_name, _POINTS, _SECONDS_MS, _RIGHT)
+        .with_only_columns(
+            LivePlayer.id, LivePlayer.user_id, User.display_name, _POINTS, _SECONDS_MS, _RIGHT
+        )
         .join(User, User.id == LivePlayer.user_id)
         .outerjoin(LiveAnswer, LiveAnswer.player_id == LivePlayer.id)
-        .group_by(LivePlayer.id, User.display_name)
+        .group_by(LivePlayer.id, LivePlayer.user_id, User.display_name)
     ).all()
     scores = [
-        live.Score(player_id, name, int(total), ms / 1000, int(full))
-        for player_id, name, total, ms, full in rows
+        live.Score(player_id, shown.get(user_id, name), int(total), ms / 1000, int(full))
+        for player_id, user_id, name, total, ms, full in rows
     ]
     return live.standings(scores, game.created_at)
 

@@ -245,6 +245,8 @@ def _play_page(game: LiveGame, *, error: str | None = None, typed: Any = None) -
             session.commit()
         if state.phase in (Phase.QUESTION, Phase.ANSWER):
             context["question"], context["options"] = service.current_question(session, game)
+    if state.phase is Phase.LOBBY or (player is None and state.phase is not Phase.FINISHED):
+        context["screen_name"] = service.numbered_name(session, game, current_user)
     if player is not None and state.phase in (Phase.ANSWER, Phase.FINISHED):
         places = service.standings(session, game)
         mine = next(place for place in places if place.score.player_id == player.id)

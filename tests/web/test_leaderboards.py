@@ -398,6 +398,28 @@ def test_students_appear_by_display_name_only(app, create_user, quizzes, make_br
     assert "zed-login" not in html
 
 
+def test_students_who_share_a_display_name_are_numbered_in_the_order_they_joined(
+    app, create_user, quizzes, make_browser
+):
+    """Two Sams on the projector: the class could not tell which one won."""
+    key_facts, _ = quizzes
+    teacher, _ = create_user("teacher", "teacher")
+    class_id = make_class(app, teacher)
+    first, second, other = (create_user(name=name)[0] for name in ("sam-a", "sam-b", "tom"))
+    enrol(app, class_id, first)
+    enrol(app, class_id, other, second)
+    set_user(app, first, display_name="Sam")
+    set_user(app, second, display_name="sam ")  # alike, whatever the case and spaces
+    add_attempt(app, second, key_facts, 9, LONG_AGO, 60)
+    add_attempt(app, first, key_facts, 5, LONG_AGO, 60)
+    html = login(make_browser, "teacher").get(f"/board/{class_id}").get_data(as_text=True)
+    assert table(html) == [(1, "sam (2)", "90"), (2, "Sam (1)", "50")]
+    assert standings(app, class_id, key_facts)[0] == [(1, "sam (2)", 90.0), (2, "Sam (1)", 50.0)]
+    # Once the first has left the class, the other is the only Sam.
+    remove(app, class_id, first)
+    assert standings(app, class_id, key_facts)[0] == [(1, "sam ", 90.0)]
+
+
 # Privacy modes
 
 

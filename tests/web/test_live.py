@@ -20,6 +20,7 @@ from quizapp.models import (
     LivePlayer,
     Membership,
     QuestionVersion,
+    User,
     utcnow,
 )
 from quizapp.services.content import question_of
@@ -186,6 +187,27 @@ def test_students_join_from_their_home_page_and_the_host_sees_them(room):
         "answers": 0,
         "remaining": None,
     }
+
+
+def test_players_who_share_a_display_name_are_numbered_on_every_screen(room):
+    """Two Sams on the projector: the teacher could not say who had won."""
+    with session_scope(room.app) as session:
+        for student_id in room.student_ids:
+            session.get(User, student_id).display_name = "Sam"
+    game = start_game(room, seconds=60)
+    first_sam, second_sam = room.students
+    assert "Your classmates see you as “Sam (2)”" in page(second_sam, f"/live/{game}")
+    join_all(room, game)
+    lobby = page(room.teacher, f"/live/{game}/host")
+    assert "Sam (1)" in lobby and "Sam (2)" in lobby
+    assert "On the screen you are “Sam (1)”" in page(first_sam, f"/live/{game}")
+    step(room, game)
+    question = question_now(room.app, game)
+    answer(second_sam, game, 1, correct_form(question))
+    answer(first_sam, game, 1, wrong_form(question))
+    standings = text_of(page(room.teacher, f"/live/{game}/host"))
+    assert re.search(r"1\. Sam \(2\) [\d,]+ points", standings), standings
+    assert "2. Sam (1) 0 points" in standings
 
 
 def test_the_teacher_is_sent_from_the_players_page_to_the_host_screen(room):
