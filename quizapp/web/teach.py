@@ -42,6 +42,7 @@ from quizapp.models import utcnow
 from quizapp.paths import questions_dir
 from quizapp.services import attempts as attempt_service
 from quizapp.services import bank_uploads, catalog, gradebook, item_analysis
+from quizapp.services.class_names import shown_names
 from quizapp.services.classes import class_for_teacher
 from quizapp.services.content import quiz_of
 from quizapp.services.errors import Forbidden
@@ -379,6 +380,7 @@ def gradebook_page(class_id: int):
         classroom=classroom,
         book=gradebook.gradebook(session, classroom, utcnow()),
         rules=assignment_rules,
+        names=shown_names(session, classroom.id),
     )
 
 

@@ -1564,6 +1564,21 @@ def test_gradebook_marks_late_and_missing_work(app, make_browser, create_user):
     assert rules.COUNTING_RULE in html and rules.AVERAGE_RULE in html
 
 
+def test_gradebook_numbers_students_who_share_a_name_as_the_boards_do(
+    app, make_browser, create_user
+):
+    """Two Sams: the teacher could not tell whose row was whose, nor match the projector's
+    "Sam (2)" to a row."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    class_id = new_class(teacher)
+    add_student(app, class_id, "sam.k", "Sam")
+    add_student(app, class_id, "sam.t", "Sam")
+    add_student(app, class_id, "tom", "Tom")
+    html = teacher.get(f"/teach/classes/{class_id}/gradebook").get_data(as_text=True)
+    names = [text_of(row) for row in re.findall(r'<th scope="row">(.*?)</th>', html, re.S)]
+    assert names[:3] == ["Sam (1) sam.k", "Sam (2) sam.t", "Tom"]
+
+
 def test_gradebook_ends_with_the_class_average_of_the_students_in_it_now(
     app, make_browser, create_user
 ):
