@@ -169,6 +169,14 @@ def _wrong_parts(question: Any, response: Any) -> list[str]:
     ]
 
 
+def _band(item: statistics.ItemStats) -> str | None:
+    """The verdict on a question's facility ("Easy", "Difficult"...), once it has as many
+    attempts as a flag needs: after one student, 0% says nothing of the question."""
+    if item.facility is None or item.attempts < statistics.MIN_ATTEMPTS_TO_FLAG:
+        return None
+    return statistics.facility_band(item.facility)
+
+
 def _wrong_answers(typed: bool, given: list[str], attempts: int) -> list[WrongAnswer] | None:
     if not typed:
         return None
@@ -246,7 +254,7 @@ def analyse(session: Session, classroom: Classroom, quiz_id: int) -> Analysis:
             version=version,
             question=questions[version.id],
             stats=item,
-            band=statistics.facility_band(item.facility) if item.facility is not None else None,
+            band=_band(item),
             options=option_picks(questions[version.id], picks[version.id]),
             wrong_answers=_wrong_answers(version.id in typed, wrong[version.id], item.attempts),
             accepted=_accepted(questions[version.id]) if version.id in typed else None,

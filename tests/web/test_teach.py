@@ -1887,7 +1887,8 @@ def test_item_analysis_on_a_hand_computed_example(app, make_browser, create_user
         if number == 4:  # the same figures, but too few attempts to flag anything yet
             few = teacher.get(analysis_url).get_data(as_text=True)
             assert "Questions to look at" not in few and "-0.30" in few
-            assert "Flags appear once a question has 10 attempts" in few
+            assert "verdicts such as “Difficult”, appear once a question has 10 attempts" in few
+            assert "Fairly easy" not in few and "About right" not in few
     # Neither a preview nor another class's attempt counts.
     teacher.post(f"/teach/quizzes/{quiz}/preview")
     other_class = new_class(teacher, "Other")
@@ -1916,7 +1917,8 @@ def test_item_analysis_on_a_hand_computed_example(app, make_browser, create_user
     assert result.summary["median"] == pytest.approx(50)
 
     html = teacher.get(analysis_url).get_data(as_text=True)
-    assert "12 submitted attempts" in html and "Flags appear once" not in html
+    assert "12 submitted attempts" in html and "appear once a question has" not in html
+    assert "Fairly easy" in html and "About right for the average student" in html
     flagged = html.split('id="flagged-heading"')[1].split('id="questions-heading"')[0]
     assert "The wind was strong all afternoon." in flagged  # c, beside its flags
     assert "The harbour festival took place on Saturday." in flagged  # a
