@@ -221,12 +221,16 @@ def test_the_page_shows_the_ranking_and_states_the_rules(app, create_user, quizz
         (5, "Ann", "80"),
         (6, "Fay", "30"),
     ]
+    # A quiz board ranks by score in percent; its raw marks are not called points, which
+    # on the overall board are percentages added up.
+    assert '<th scope="col" class="num">Marks</th>' in html and ">Points<" not in html
     assert TIE_BREAK_RULE in html
     assert "best attempt at this quiz counts: the one with the highest score" in html
     assert "1 min 40 s" in html  # Ann's time
     assert "Tue 02 Jan 2024, 09:00 UTC" in html  # Bob's finish, with its year and zone
     overall = teacher.get(f"/board/{class_id}?period=all").get_data(as_text=True)
     assert OVERALL_FORMULA in overall
+    assert '<th scope="col" class="num">Points</th>' in overall
     assert TIE_BREAK_RULE in overall
     # Practice counts on the board, unlike in the gradebook, and the page says so.
     assert str(escape(BOARD_SCOPE)) in overall and str(escape(BOARD_SCOPE)) in html
