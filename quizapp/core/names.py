@@ -1,4 +1,5 @@
-"""Names as a class sees them: display names, told apart where two students share one."""
+"""Names as lists show them: students' display names and banks' titles, told apart where
+two are alike."""
 
 from __future__ import annotations
 
@@ -38,5 +39,32 @@ def told_apart(students: Iterable[tuple[Key, str]]) -> dict[Key, str]:
     return shown
 
 
+def any_alike(names: Iterable[str]) -> bool:
+    """Whether two of the names are alike, as `told_apart` compares them."""
+    compared = [_compared(name) for name in names]
+    return len(set(compared)) < len(compared)
+
+
 def _compared(name: str) -> str:
     return " ".join(name.casefold().split())
+
+
+def bank_titles(banks: Iterable[tuple[Key, str, str | None]]) -> dict[Key, str]:
+    """Each bank's title as a list of banks or quizzes shows it, from (key, title, owner):
+    the owner is its teacher's display name, None for a school bank.
+
+    A title that several of the banks share (a teacher's copy of a school bank) is followed
+    by whose bank it is, "Drones (school bank)" and "Drones (Ms Smith's bank)", so that
+    nobody takes or assigns one for the other; banks still alike are numbered.
+    """
+    banks = list(banks)
+    counts = Counter(_compared(title) for _, title, _ in banks)
+    owned = [
+        (key, title if counts[_compared(title)] == 1 else f"{title} ({_whose(owner)})")
+        for key, title, owner in banks
+    ]
+    return told_apart(owned)
+
+
+def _whose(owner: str | None) -> str:
+    return "school bank" if owner is None else f"{owner}’s bank"

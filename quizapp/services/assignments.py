@@ -42,7 +42,7 @@ def assignable_quizzes(session: Session, teacher: User) -> list[QuizRecord]:
                 QuizRecord.is_active,
                 readable_by(teacher),
             )
-            .order_by(BankRecord.title, QuizRecord.position)
+            .order_by(BankRecord.title, BankRecord.id, QuizRecord.position)
         )
     )
 

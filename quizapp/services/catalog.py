@@ -14,6 +14,7 @@ from quizapp.core.scoring import quiz_grade
 from quizapp.models import Attempt, BankRecord, QuestionVersion, QuizRecord, User
 from quizapp.services.bank_access import readable_by
 from quizapp.services.content import question_of, quiz_of
+from quizapp.services.names import shown_bank_titles
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class QuizEntry:
 @dataclass(frozen=True)
 class BankEntry:
     record: BankRecord
+    title: str
+    """As the list shows it: with whose bank it is when another has the same title."""
     question_count: int
     quizzes: list[QuizEntry]
 
@@ -61,7 +64,7 @@ def catalog(session: Session, user: User | None) -> list[BankEntry]:
         select(BankRecord)
         .where(readable_by(user))
         .options(selectinload(BankRecord.quizzes))
-        .order_by(BankRecord.title)
+        .order_by(BankRecord.title, BankRecord.id)
     ).all()
     versions = session.scalars(
         select(QuestionVersion)
@@ -76,6 +79,7 @@ def catalog(session: Session, user: User | None) -> list[BankEntry]:
     for version in versions:
         questions_by_bank[version.bank_id].append(question_of(version))
     scores = scores_by_quiz(session, user)
+    titles = shown_bank_titles(session, banks)
     entries = []
     for bank in banks:
         questions = questions_by_bank[bank.id]
@@ -93,5 +97,12 @@ def catalog(session: Session, user: User | None) -> list[BankEntry]:
                 )
             )
         if questions:
-            entries.append(BankEntry(record=bank, question_count=len(questions), quizzes=quizzes))
+            entries.append(
+                BankEntry(
+                    record=bank,
+                    title=titles[bank.id],
+                    question_count=len(questions),
+                    quizzes=quizzes,
+                )
+            )
     return entries

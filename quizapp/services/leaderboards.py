@@ -58,8 +58,8 @@ from quizapp.models import (
     ReviewLogRecord,
     User,
 )
-from quizapp.services.class_names import shown_names
 from quizapp.services.errors import Forbidden, NotFound
+from quizapp.services.names import shown_bank_titles, shown_names
 
 PERIODS = {"week": "This week", "all": "All time"}
 OVERALL = "overall"
@@ -177,8 +177,9 @@ class QuizChoice:
 def quizzes_of(session: Session, class_id: int) -> list[QuizChoice]:
     """Quizzes with a board in this class: assigned to it, or taken by one of its students,
     from the school's banks or its teacher's."""
-    rows = session.execute(_quizzes_query(), {"class_id": class_id})
-    return [QuizChoice(quiz_id, title, bank_title) for quiz_id, title, bank_title in rows]
+    rows = session.execute(_quizzes_query(), {"class_id": class_id}).all()
+    banks = shown_bank_titles(session, rows)  # each row's id, title and owner are its bank's
+    return [QuizChoice(row.quiz_id, row.quiz_title, banks[row.id]) for row in rows]
 
 
 @cache
@@ -199,12 +200,18 @@ def _quizzes_query() -> Select[Any]:
     )
     # One IN over a UNION: with OR, SQLite read the class's attempts twice.
     return (
-        select(QuizRecord.id, QuizRecord.title, BankRecord.title)
+        select(
+            QuizRecord.id.label("quiz_id"),
+            QuizRecord.title.label("quiz_title"),
+            BankRecord.id,
+            BankRecord.title,
+            BankRecord.owner_id,
+        )
         .join(BankRecord, BankRecord.id == QuizRecord.bank_id)
         .where(
             QuizRecord.id.in_(union(assigned, taken)), QuizRecord.id.in_(_shown_quizzes(class_id))
         )
-        .order_by(BankRecord.title, QuizRecord.position, QuizRecord.title)
+        .order_by(BankRecord.title, BankRecord.id, QuizRecord.position, QuizRecord.title)
     )
 
 

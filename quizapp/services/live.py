@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from quizapp.core import grading, live
 from quizapp.core.live import Phase
@@ -35,10 +35,10 @@ from quizapp.models import (
 from quizapp.services import locks
 from quizapp.services.attempts import checked_answer, current_versions, draw_questions
 from quizapp.services.catalog import quiz_question_count
-from quizapp.services.class_names import shown_names
 from quizapp.services.content import options_in_order, question_of, quiz_of
 from quizapp.services.errors import Conflict, Forbidden, NotFound
 from quizapp.services.item_analysis import option_picks
+from quizapp.services.names import shown_bank_titles, shown_names
 
 IDLE_HOURS = 3
 """A game its host has not moved on for this long is over: a game left open at the end of
@@ -54,6 +54,8 @@ TIME_UP = "Time was up: this question closed before your answer reached us."
 class PlayableQuiz:
     record: QuizRecord
     questions: int
+    bank_title: str
+    """As the menu shows it: with whose bank it is when another has the same title."""
 
 
 def playable_quizzes(session: Session, classroom: Classroom) -> list[PlayableQuiz]:
@@ -62,12 +64,14 @@ def playable_quizzes(session: Session, classroom: Classroom) -> list[PlayableQui
     quizzes = session.scalars(
         select(QuizRecord)
         .join(BankRecord, BankRecord.id == QuizRecord.bank_id)
+        .options(contains_eager(QuizRecord.bank))
         .where(
             QuizRecord.is_active,
             BankRecord.owner_id.is_(None) | (BankRecord.owner_id == classroom.teacher_id),
         )
-        .order_by(BankRecord.title, QuizRecord.position, QuizRecord.title)
-    )
+        .order_by(BankRecord.title, BankRecord.id, QuizRecord.position, QuizRecord.title)
+    ).all()
+    banks = shown_bank_titles(session, (quiz.bank for quiz in quizzes))
     questions_of_bank: dict[int, list[Any]] = {}
     playable = []
     for quiz in quizzes:
@@ -79,7 +83,7 @@ def playable_quizzes(session: Session, classroom: Classroom) -> list[PlayableQui
             questions_of_bank[quiz.bank_id] = [question_of(v) for v in versions]
         count = quiz_question_count(settings, questions_of_bank[quiz.bank_id])
         if count:
-            playable.append(PlayableQuiz(quiz, count))
+            playable.append(PlayableQuiz(quiz, count, banks[quiz.bank_id]))
     return playable
 
 

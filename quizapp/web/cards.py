@@ -25,6 +25,7 @@ from quizapp.core.scheduling import local_day
 from quizapp.models import CardRecord, User, utcnow
 from quizapp.services import cards as service
 from quizapp.services.errors import Conflict
+from quizapp.services.names import shown_bank_titles
 from quizapp.web.forms import MOMENT_MS, STORABLE, moment_ms, storable_integer
 
 bp = Blueprint("cards", __name__, url_prefix="/cards")
@@ -106,7 +107,8 @@ def _decks_page(form: SettingsForm, status: int = 200):
     session, user, now = db.session(), learner(), utcnow()
     decks = service.all_decks(session, user)
     rows = [(deck, service.counts(session, user, deck, now)[0]) for deck in decks]
-    return render_template("cards/decks.html", decks=rows, form=form), status
+    titles = shown_bank_titles(session, (deck.bank for deck in decks))
+    return render_template("cards/decks.html", decks=rows, titles=titles, form=form), status
 
 
 @bp.route("/settings", methods=["POST"])

@@ -26,6 +26,7 @@ from quizapp import db
 from quizapp.models import Assignment, Classroom, Membership, utcnow
 from quizapp.services import accounts, assignments, classes, live
 from quizapp.services.errors import Conflict, UserError
+from quizapp.services.names import shown_bank_titles
 from quizapp.web import failed, limiter, wait_before_retry
 from quizapp.web.forms import MAX_INTEGER, ActionForm, storable_integer, stripped
 from quizapp.web.live import start_form as live_start_form
@@ -200,9 +201,11 @@ def _own_class(class_id: int, *, to_change: bool = True) -> Classroom:
 
 def _assign_form(form: AssignForm | None = None) -> AssignForm:
     form = form or AssignForm()
+    session = db.session()
+    quizzes = assignments.assignable_quizzes(session, current_user)
+    banks = shown_bank_titles(session, (quiz.bank for quiz in quizzes))
     form.quiz.choices = [
-        SelectChoice(str(quiz.id), quiz.title, optgroup=quiz.bank.title)
-        for quiz in assignments.assignable_quizzes(db.session(), current_user)
+        SelectChoice(str(quiz.id), quiz.title, optgroup=banks[quiz.bank_id]) for quiz in quizzes
     ]
     return form
 

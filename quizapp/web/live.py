@@ -62,7 +62,7 @@ def start_form(
         SelectChoice(
             quiz.record.id,
             f"{quiz.record.title} ({quiz.questions} question{'s' if quiz.questions != 1 else ''})",
-            optgroup=quiz.record.bank.title,
+            optgroup=quiz.bank_title,
         )
         for quiz in quizzes
     ]

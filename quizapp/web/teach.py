@@ -42,10 +42,10 @@ from quizapp.models import utcnow
 from quizapp.paths import questions_dir
 from quizapp.services import attempts as attempt_service
 from quizapp.services import bank_uploads, catalog, gradebook, item_analysis
-from quizapp.services.class_names import shown_names
 from quizapp.services.classes import class_for_teacher
 from quizapp.services.content import quiz_of
 from quizapp.services.errors import Forbidden
+from quizapp.services.names import shown_names
 from quizapp.web import format_moment, settle_overdue_attempts
 from quizapp.web.forms import ActionForm
 

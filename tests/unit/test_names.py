@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quizapp.core.names import told_apart
+from quizapp.core.names import any_alike, bank_titles, told_apart
 
 
 def test_a_name_nobody_shares_is_shown_as_it_is():
@@ -22,3 +22,23 @@ def test_a_number_that_would_give_another_students_name_is_skipped():
 
 def test_nothing_to_tell_apart():
     assert told_apart([]) == {}
+
+
+def test_banks_that_share_a_title_say_whose_they_are():
+    titles = bank_titles(
+        [(1, "Drones", None), (2, "Drones", "Ms Smith"), (3, "Harbour", "Ms Smith")]
+    )
+    assert titles == {
+        1: "Drones (school bank)",
+        2: "Drones (Ms Smith’s bank)",
+        3: "Harbour",
+    }
+
+
+def test_a_teachers_two_banks_of_one_title_are_numbered():
+    titles = bank_titles([(1, "Drones", "Ms Smith"), (2, "drones", "Ms Smith")])
+    assert titles == {1: "Drones (Ms Smith’s bank) (1)", 2: "drones (Ms Smith’s bank) (2)"}
+
+
+def test_names_are_alike_whatever_their_case_and_spaces():
+    assert any_alike(["Sam", " sam "]) and not any_alike(["Sam", "Samuel"])
