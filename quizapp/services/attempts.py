@@ -172,9 +172,12 @@ def withheld_quizzes(session: Session, user: User, attempts: list[Attempt]) -> s
     }
 
 
-def quizzes_in_progress(session: Session, taker: Taker, now: dt.datetime) -> set[int]:
-    """The quizzes the taker has an attempt at still open (and with time left), to resume."""
-    query = select(Attempt.quiz_id).where(
+def quizzes_in_progress(
+    session: Session, taker: Taker, now: dt.datetime
+) -> dict[int, dt.datetime | None]:
+    """The quizzes the taker has an attempt at still open (and with time left), to resume,
+    with the attempt's deadline (None: no time limit)."""
+    query = select(Attempt.quiz_id, Attempt.deadline_at).where(
         Attempt.submitted_at.is_(None),
         Attempt.preview.is_(False),
         (Attempt.deadline_at.is_(None)) | (Attempt.deadline_at > now),
@@ -184,8 +187,8 @@ def quizzes_in_progress(session: Session, taker: Taker, now: dt.datetime) -> set
     elif taker.guest_token:
         query = query.where(Attempt.guest_token == taker.guest_token)
     else:
-        return set()
-    return set(session.scalars(query))
+        return {}
+    return {quiz_id: deadline for quiz_id, deadline in session.execute(query)}
 
 
 def open_attempt(session: Session, quiz: QuizRecord, taker: Taker) -> Attempt | None:

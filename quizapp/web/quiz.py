@@ -22,6 +22,7 @@ from flask_login import current_user, login_url
 from quizapp import db
 from quizapp.core import grading
 from quizapp.models import Attempt, utcnow
+from quizapp.services import assignments
 from quizapp.services import attempts as service
 from quizapp.services.catalog import quiz_question_count
 from quizapp.services.content import options_in_order, question_of, quiz_of
@@ -66,6 +67,13 @@ def intro(quiz_id: int):
         open_attempt=open_attempt,
         score=service.quiz_score(db_session, quiz, who.user) if who.user else None,
         last=service.last_submitted(db_session, quiz, who.user) if who.user else None,
+        assigned=[
+            item
+            for item in assignments.for_student(db_session, who.user, utcnow())
+            if item.quiz.id == quiz.id
+        ]
+        if who.user and not who.user.is_teacher
+        else [],
         form=ActionForm(),
     )
 

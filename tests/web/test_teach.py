@@ -636,6 +636,27 @@ def test_the_home_page_says_how_many_attempts_are_left(app, make_browser, create
     assert "no attempts left" in home()
 
 
+def test_an_assignment_in_progress_offers_resume_and_its_quiz_says_it_is_assigned(
+    app, make_browser, create_user
+):
+    """A timed assignment left mid-way said "to do", with Resume only far down the page;
+    its quiz's page, the same as any copy's, did not say it was the assigned one."""
+    teacher, _ = teacher_browser(make_browser, create_user)
+    class_id = new_class(teacher, "Year 9 English")
+    quiz = quiz_id(app, LIBRARY_BANK, "timed")
+    assign(teacher, class_id, quiz, "", "2999-01-01T09:00")
+    student, _ = student_browser(make_browser, create_user)
+    join(app, student, class_id)
+    intro = text_of(student.get(f"/quiz/{quiz}").get_data(as_text=True))
+    assert "Assigned to Year 9 English, due Tue 01 Jan 2999, 09:00 UTC." in intro
+    assert student.post(f"/quiz/{quiz}/start").status_code == 302
+    item = student.get("/").get_data(as_text=True).split('<li class="assignment-item">')[1]
+    assert re.search(r"in progress ?, its time runs until \w{3} \d\d \w{3} \d{4}", text_of(item))
+    assert re.search(rf'<a class="button primary" href="/quiz/{quiz}">Resume', item)
+    intro = text_of(student.get(f"/quiz/{quiz}").get_data(as_text=True))
+    assert "Resume your attempt Its time runs until" in intro
+
+
 def open_attempts(app: Flask, student_id: int) -> int:
     with session_scope(app) as session:
         query = select(func.count(Attempt.id)).filter_by(user_id=student_id, submitted_at=None)
@@ -1230,6 +1251,40 @@ def test_a_teachers_bank_is_seen_by_the_teacher_and_their_students_only(
     assert not sees(member)
 
 
+def test_a_teachers_bank_titled_as_a_school_bank_is_told_apart_in_every_list(
+    app, make_browser, create_user
+):
+    """A teacher's copy of a school bank under the same title: a student took the school's
+    quiz for the assigned one, and the teacher's menus put both banks' quizzes under one
+    heading."""
+    teacher, teacher_id = teacher_browser(make_browser, create_user)
+    copy = TINY_BANK.replace("title: Tiny test bank", "title: Riverside library reopens")
+    assert upload(teacher, copy).status_code == 302
+    with session_scope(app) as session:
+        owner = session.get(User, teacher_id).display_name
+    ours = f"Riverside library reopens ({owner}’s bank)"
+    school = "Riverside library reopens (school bank)"
+    class_id = new_class(teacher)
+    student, _ = student_browser(make_browser, create_user)
+    join(app, student, class_id)
+
+    home = student.get("/").get_data(as_text=True)
+    assert f">{school}</h2>" in home and f">{ours}</h2>" in home
+    assert f">{ours}</a></h3>" in student.get("/cards/").get_data(as_text=True)
+    class_page = teacher.get(f"/classes/{class_id}").get_data(as_text=True)
+    for label in (ours, school):  # in the assign form and in the live game form
+        assert class_page.count(f'<optgroup label="{label}">') == 2, label
+    assert '<optgroup label="Riverside library reopens">' not in class_page
+    assign(teacher, class_id, tiny_quiz(app))
+    assign(teacher, class_id, quiz_id(app, LIBRARY_BANK, "key-facts"))
+    board = teacher.get(f"/board/{class_id}").get_data(as_text=True)
+    assert f'<optgroup label="{ours}">' in board and f'<optgroup label="{school}">' in board
+    # A title nobody shares is shown as it is.
+    upload(teacher, copy.replace("title: Riverside library reopens", "title: Tiny test bank"))
+    home = student.get("/").get_data(as_text=True)
+    assert ">Tiny test bank</h2>" in home and ">Riverside library reopens</h2>" in home
+
+
 def test_a_quiz_with_an_attempts_limit_asks_a_guest_to_log_in(app, make_browser):
     guest = make_browser()
     quiz = quiz_id(app, LIBRARY_BANK, "timed")  # 2 attempts allowed
@@ -1276,6 +1331,8 @@ def test_a_preview_is_taken_like_a_quiz_and_counts_nowhere(app, make_browser, cr
     started = teacher.post(f"/teach/quizzes/{quiz}/preview")
     assert started.status_code == 302
     attempt = int(re.search(r"/attempt/(\d+)/1$", started.headers["Location"]).group(1))
+    first = teacher.get(started.headers["Location"]).get_data(as_text=True)
+    assert '<a href="/teach/banks">Leave the preview</a>' in first  # no need to submit it
     with session_scope(app) as session:
         versions = {
             v.question_key: v
