@@ -94,6 +94,14 @@ def quiz_for_teacher(session: Session, quiz_id: int, teacher: User) -> QuizRecor
     return quiz
 
 
+class UploadRefused(Forbidden):
+    """An upload of a bank whose id is the school's or another teacher's."""
+
+    def __init__(self, message: str, loaded: LoadedBank) -> None:
+        super().__init__(message)
+        self.loaded = loaded
+
+
 def _owned_by_another(bank_id: str) -> Forbidden:
     return Forbidden(
         f"A bank with the id “{bank_id}” already exists and belongs to the school or to another"
@@ -120,8 +128,8 @@ def validate_upload(
     base_dir: Path,
     article: str | None = None,
 ) -> LoadedBank:
-    """Validate an uploaded bank as `quizapp validate` does; raises Forbidden for a bank id
-    that is not the teacher's.
+    """Validate an uploaded bank as `quizapp validate` does, then raise `UploadRefused`
+    (with the bank as read, its problems too) for a bank id that is not the teacher's.
 
     The article is the one given, else the one stored with the teacher's earlier version of
     the bank (so a new version needs no new article), else the file the bank names in the
@@ -134,7 +142,6 @@ def validate_upload(
         source_text_override=article,
         where_to_put_the_article=ARTICLE_HINT,
     )
-    check_may_upload(session, loaded.bank_id, teacher)
     if article is None and loaded.bank_id is not None:
         stored = session.scalar(
             select(BankRecord.source_text).where(
@@ -143,6 +150,12 @@ def validate_upload(
         )
         if stored is not None:
             loaded = load_bank_text(content, filename, base_dir, source_text_override=stored)
+    try:
+        check_may_upload(session, loaded.bank_id, teacher)
+    except Forbidden as refusal:
+        # Told with the file's other problems: fixing them all first, only to learn that
+        # the id is taken, would be work lost.
+        raise UploadRefused(refusal.message, loaded) from None
     return loaded
 
 

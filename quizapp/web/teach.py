@@ -303,6 +303,9 @@ def upload():
                     for warning in loaded.warnings:
                         flash(f"Line {warning.line}: {warning.message}.", "warning")
                     return redirect(url_for("teach.banks"))
+            except bank_uploads.UploadRefused as error:
+                session.rollback()
+                refused, loaded = error.message, error.loaded
             except Forbidden as error:
                 session.rollback()
                 refused = error.message

@@ -1139,8 +1139,13 @@ def test_a_teacher_cannot_overwrite_another_teachers_or_the_schools_bank(
         assert session.scalar(select(BankRecord.title).where(BankRecord.slug == "tiny-bank")) == (
             "Tiny test bank"
         )
-    # Even a broken file with that id is refused, before the teacher fixes everything.
-    assert upload(intruder, BROKEN_BANK).status_code == 403
+    # A broken file with that id is refused, with its other problems: fixing them all, only
+    # to learn then that the id is taken, would be work lost.
+    broken = upload(intruder, BROKEN_BANK)
+    assert broken.status_code == 403
+    html = broken.get_data(as_text=True)
+    assert "A bank with the id “tiny-bank” already exists" in html
+    assert "2 problems found: nothing was imported" in html and "Stormy" in html
 
     school = TINY_BANK.replace("id: tiny-bank", f"id: {LIBRARY_BANK}", 1)
     assert upload(intruder, school).status_code == 403
