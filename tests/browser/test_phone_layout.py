@@ -123,6 +123,12 @@ def test_teacher_pages_fit_a_phone(live_app: Flask, live_server: str, classroom,
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (action, box)
     analysis = page.get_by_role("link", name=re.compile("^Item analysis")).first.bounding_box()
     assert analysis["x"] + analysis["width"] <= PHONE["width"], analysis
+    # The assignments' dates are read without scrolling: each row is a block of lines.
+    dates = page.locator("table.stack-on-phone td.when").all()
+    assert len(dates) == 2  # the assignment's open and due dates
+    for cell in dates:
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     screenshot(page, "phone-teacher-class-actions")
     # The item analysis gives each prompt room to be read, the table scrolling sideways.
     page.goto(live_server + pages["teacher-analysis"])
