@@ -164,7 +164,7 @@ def rate(browser, deck: int, html: str, rating: int):
 
 def counts_on(html: str) -> tuple[int, int, int]:
     found = re.search(
-        r"(\d+)\s*</strong>\s*new.*?(\d+)\s*</strong>\s*learning.*?(\d+)\s*</strong>\s*due",
+        r"(\d+)\s*</strong>\s*new.*?(\d+)\s*</strong>\s*learning.*?(\d+)\s*</strong>\s*to review",
         html,
         re.S,
     )
