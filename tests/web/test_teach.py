@@ -216,6 +216,16 @@ def add_student(app: Flask, class_id: int, username: str, display_name: str) -> 
 # Classes
 
 
+def test_a_new_teachers_home_page_says_where_to_start(make_browser, create_user):
+    teacher, _ = teacher_browser(make_browser, create_user)
+    home = text_of(teacher.get("/").get_data(as_text=True))
+    assert "Start under Classes : create a class and give your students its join code." in home
+    new_class(teacher)
+    assert "Start under Classes" not in text_of(teacher.get("/").get_data(as_text=True))
+    student, _ = student_browser(make_browser, create_user)
+    assert "Start under Classes" not in text_of(student.get("/").get_data(as_text=True))
+
+
 def test_a_class_without_a_name_is_asked_again_at_its_field(make_browser, create_user):
     teacher, _ = teacher_browser(make_browser, create_user)
     refused = teacher.post("/classes/new", {"name": "   "})
