@@ -43,7 +43,9 @@ def test_every_page_of_the_student_flow_passes_axe(live_server: str, page: Page)
     signup(page, live_server, "dua")
     check_page(page, "home-signed-in")
 
-    page.get_by_role("link", name="Classes", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Classes", exact=True
+    ).click()
     check_page(page, "classes")
     page.goto(f"{live_server}/classes/join")
     page.get_by_label("Join code").fill("ZZZZZZ")

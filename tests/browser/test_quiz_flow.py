@@ -232,7 +232,9 @@ def test_student_joins_a_class_and_takes_every_question_type(
 ) -> None:
     teacher = new_page()
     signup(teacher, live_server, "mrs-berisha", role="teacher")
-    teacher.get_by_role("link", name="Classes", exact=True).click()
+    teacher.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Classes", exact=True
+    ).click()
     teacher.get_by_label("Class name").fill("9B Media literacy")
     click(teacher, "Create class")
     expect(teacher.get_by_role("heading", level=1)).to_have_text("9B Media literacy")
@@ -240,7 +242,9 @@ def test_student_joins_a_class_and_takes_every_question_type(
     assert re.fullmatch(r"[A-Z0-9]{4,20}", code), code
 
     signup(page, live_server, "arta")
-    page.get_by_role("link", name="Classes", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Classes", exact=True
+    ).click()
     page.get_by_label("Join code").fill(code.lower())
     click(page, "Join")
     expect(page.get_by_role("status")).to_contain_text("You joined “9B Media literacy”")

@@ -40,7 +40,9 @@ def test_teacher_uploads_fixes_assigns_and_reads_the_gradebook(
 ) -> None:
     teacher = page
     signup(teacher, live_server, "mr-haxhiu", role="teacher")
-    teacher.get_by_role("link", name="Classes", exact=True).click()
+    teacher.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Classes", exact=True
+    ).click()
     teacher.get_by_label("Class name").fill("9C Harbour")
     click(teacher, "Create class")
     expect(teacher.get_by_role("heading", level=1)).to_have_text("9C Harbour")
@@ -50,7 +52,9 @@ def test_teacher_uploads_fixes_assigns_and_reads_the_gradebook(
     check_page(teacher, "teacher-class-new")
 
     # The bank, with a mistake: the page shows it at its line, with the file in a text box.
-    teacher.get_by_role("link", name="Banks", exact=True).click()
+    teacher.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Banks", exact=True
+    ).click()
     expect(teacher.get_by_role("heading", level=1)).to_have_text("Question banks")
     check_page(teacher, "teacher-banks-empty")
     teacher.get_by_role("link", name="Upload a bank or a new version").click()
@@ -89,12 +93,14 @@ def test_teacher_uploads_fixes_assigns_and_reads_the_gradebook(
     # A preview is the quiz as a student sees it.
     teacher.get_by_role("button", name=f"Preview {QUIZ}", exact=True).click()
     expect(teacher.locator(".quiz-head .notice")).to_have_text(
-        "Preview: this attempt is not recorded in any score."
+        "Preview: this attempt is not recorded in any score. Leave the preview"
     )
     expect(teacher.get_by_role("heading", level=1)).to_have_text("On which day was the festival?")
 
     # The assignment.
-    teacher.get_by_role("link", name="Classes", exact=True).click()
+    teacher.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Classes", exact=True
+    ).click()
     teacher.get_by_role("link", name="9C Harbour", exact=True).click()
     teacher.get_by_label("Quiz", exact=True).select_option(label=QUIZ)
     teacher.get_by_label("Due (optional)").fill("2999-06-30T17:00")
@@ -107,7 +113,9 @@ def test_teacher_uploads_fixes_assigns_and_reads_the_gradebook(
     for name, answers in students.items():
         student = new_page()
         signup(student, live_server, name)
-        student.get_by_role("link", name="Classes", exact=True).click()
+        student.get_by_role("navigation", name="Main").get_by_role(
+            "link", name="Classes", exact=True
+        ).click()
         student.get_by_label("Join code").fill(code)
         click(student, "Join")
         student.goto(f"{live_server}/")
