@@ -360,6 +360,10 @@ def test_archiving_the_class_ends_its_game_once_the_teacher_confirms(room):
     assert game_of(room.app, game).ended_at is None  # nothing happened yet
     archived = room.teacher.post(f"/classes/{room.class_id}/archive", {"confirmed": "yes"})
     assert archived.status_code == 302
+    # Its students no longer reach the game, as they no longer reach the class.
+    for path in (f"/live/{game}", f"/live/{game}/state"):
+        assert room.students[0].get(path).status_code == 403, path
+    assert answer(room.students[0], game, 1, {"answer": "x"}).status_code == 403
     assert state(room.teacher, game)["key"].startswith("finished-0")
     step(room, game)
     assert game_of(room.app, game).question_index == -1
@@ -463,6 +467,23 @@ def test_a_wrong_answer_scores_nothing_and_everyone_answering_closes_the_questio
     host = page(room.teacher, f"/live/{game}/host")
     assert "1 of 2 answers right" in host
     assert host.index("Ana") < host.index("Ben")
+
+
+def test_a_partly_right_answer_earns_its_share_of_the_points(room):
+    """The rule on every live page: "A partly right answer earns its share"."""
+    game, question = open_question_of_type(room, "match")
+    fields = correct_form(question)
+    del fields[next(iter(fields))]  # one pair left unmatched, the others right
+    number = game_of(room.app, game).question_index + 1
+    assert answer(room.students[0], game, number, fields).status_code == 302
+    [given] = answers_of(room.app, game)
+    pairs = len(question.pairs)
+    assert given.fraction == pytest.approx((pairs - 1) / pairs) and given.fraction > 0
+    # Answered at once: close to the share of 1,000 (half of it would go by the last second).
+    assert given.fraction * 1000 * 0.98 <= given.points <= given.fraction * 1000
+    step(room, game)  # closed: the phone tells the result
+    ana = text_of(page(room.students[0], f"/live/{game}"))
+    assert f"Partly right +{given.points:,} points" in ana
 
 
 def test_one_answer_a_question(room):

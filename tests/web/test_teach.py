@@ -1159,6 +1159,10 @@ def test_a_teacher_cannot_overwrite_another_teachers_or_the_schools_bank(
 
     school = TINY_BANK.replace("id: tiny-bank", f"id: {LIBRARY_BANK}", 1)
     assert upload(intruder, school).status_code == 403
+    broken_school = BROKEN_BANK.replace("id: tiny-bank", f"id: {LIBRARY_BANK}", 1)
+    refused = upload(intruder, broken_school)
+    assert refused.status_code == 403
+    assert f"A bank with the id “{LIBRARY_BANK}” already exists" in refused.get_data(as_text=True)
     with session_scope(app) as session:
         library = session.scalar(select(BankRecord).where(BankRecord.slug == LIBRARY_BANK))
         assert library.owner_id is None and library.title == "Riverside library reopens"
