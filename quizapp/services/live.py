@@ -332,19 +332,19 @@ def answer(
     player = player_of(session, game, user)
     if player is None:
         raise Conflict("Join the game to answer its questions.")
-    if number != game.question_index + 1:
+    kept = _answer_of(session, game, player)
+    if number != game.question_index + 1 or (
+        kept is None and phase(game, now) is not Phase.QUESTION
+    ):
         raise Conflict(TIME_UP)
     version = session.get(QuestionVersion, game.question_order[game.question_index])
     assert version is not None
     question = question_of(version)
     checked = checked_answer(question, raw)
-    kept = _answer_of(session, game, player)
     if kept is not None:
         if _same_answer(kept.answer, checked):
             return kept
         raise Conflict("You have already answered this question: one answer a question.")
-    if phase(game, now) is not Phase.QUESTION:
-        raise Conflict(TIME_UP)
     grade = grading.grade(question, checked)
     assert game.opened_at is not None
     seen_at = player.seen_at if player.seen_index == game.question_index else None
