@@ -54,7 +54,7 @@ def bank_titles(banks: Iterable[tuple[Key, str, str | None]]) -> dict[Key, str]:
     the owner is its teacher's display name, None for a school bank.
 
     A title that several of the banks share (a teacher's copy of a school bank) is followed
-    by whose bank it is, "Drones (school bank)" and "Drones (Ms Smith's bank)", so that
+    by whose bank it is, "Drones (school bank)" and "Drones (Ms Smith’s bank)", so that
     nobody takes or assigns one for the other; banks still alike are numbered.
     """
     banks = list(banks)
