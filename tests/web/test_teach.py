@@ -689,7 +689,9 @@ def test_a_quiz_that_limits_attempts_cannot_be_taken_before_its_assignment_opens
     assert "Start the quiz" not in intro
     home = text_of(student.get("/").get_data(as_text=True))
     assert "· opens " in home and "you can practise before" not in home
-    assert "<td>not open yet</td>" in teacher.get(f"/classes/{class_id}").get_data(as_text=True)
+    assert '<td data-label="State">not open yet</td>' in teacher.get(
+        f"/classes/{class_id}"
+    ).get_data(as_text=True)
     refused = student.post(f"/quiz/{quiz}/start")
     assert refused.status_code == 409 and "has not opened yet" in refused.get_data(as_text=True)
     assert open_attempts(app, student_id) == 0
