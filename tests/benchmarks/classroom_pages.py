@@ -33,7 +33,9 @@ The services' numbers are checked against the bare queries' before anything is t
 Each page must take at most LIMIT times its bare query (medians of the runs); the table
 also shows the time of the page's service calls alone, without the request and the
 template, to tell the two apart, and the time of the floor of any page: a signed-in page
-that renders only the base layout and runs no query of its own. The SQL statements of
+that renders only the base layout and runs no query of its own. Beside it, a bare Flask app
+answering "hi", and the one-quiz board's own statements replayed on the bare connection,
+show how much of that board's limit is left for the rest of a page. The SQL statements of
 each page are counted for a class of 5 students and for one of 60, and must be as many for
 both (no query per row shown).
 Prints a table, and as its last line a JSON object; exits with status 1 if a ratio is
@@ -861,21 +863,48 @@ def bare(raw: Any, page: Page, view: ClassView) -> list[list[tuple]]:
     return [raw.execute(statement, params).fetchall() for statement in page.bare]
 
 
+def statements_of(app: Flask, request: Callable[[], Any]) -> list[tuple[str, Any]]:
+    """The SQL statements, with their parameters, that one request sends."""
+    engine = app.extensions["quizapp.engine"]
+    sent: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        request()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return sent
+
+
 def count_queries(app: Flask, view: ClassView, page: Page) -> int:
     """The SQL statements one request for the page sends."""
-    engine = app.extensions["quizapp.engine"]
-    count = 0
+    return len(statements_of(app, lambda: view.render(page)))
 
-    def counted(*_args: Any) -> None:
-        nonlocal count
-        count += 1
 
-    event.listen(engine, "before_cursor_execute", counted)
-    try:
-        view.render(page)
-    finally:
-        event.remove(engine, "before_cursor_execute", counted)
-    return count
+def own_statements(app: Flask, view: ClassView, page: Page) -> list[tuple[str, Any]]:
+    """The page's reads beyond those of the floor page (which loads the signed-in user)."""
+    floor = {statement for statement, _ in statements_of(app, view.render_floor)}
+    return [
+        (statement, parameters)
+        for statement, parameters in statements_of(app, lambda: view.render(page))
+        if statement not in floor and statement.lstrip().upper().startswith("SELECT")
+    ]
+
+
+def replay(raw: Any, statements: list[tuple[str, Any]]) -> None:
+    for statement, parameters in statements:
+        raw.execute(statement, parameters).fetchall()
+
+
+def bare_flask() -> Callable[[], Any]:
+    """A request to a Flask app of one route that answers "hi": no session, no sign-in."""
+    app = Flask("bare")
+    app.add_url_rule("/", "hi", lambda: "hi")
+    client = app.test_client()
+    return lambda: client.get("/")
 
 
 def close(a: float | None, b: float | None) -> bool:
@@ -1021,8 +1050,12 @@ def run(scale: Scale, path: Path, runs: int) -> int:
         page.name: (count_queries(app, small, page), count_queries(app, large, page))
         for page in PAGES
     }
+    quiz_page = next(page for page in PAGES if page.name == "leaderboard, one quiz")
+    quiz_statements = own_statements(app, typical, quiz_page)
+    hello = bare_flask()
     leaderboards.forget_standings()
     typical.render_floor()  # warm up
+    hello()
     page_tasks = [
         [
             lambda page=page: typical.render(page),
@@ -1031,7 +1064,15 @@ def run(scale: Scale, path: Path, runs: int) -> int:
         ]
         for page in PAGES
     ]
-    [*medians, [floor_ms]] = measure(runs, [*page_tasks, [typical.render_floor]])
+    [*medians, [floor_ms], [hello_ms], [statements_ms]] = measure(
+        runs,
+        [
+            *page_tasks,
+            [typical.render_floor],
+            [hello],
+            [lambda: replay(raw, quiz_statements)],
+        ],
+    )
     connection.close()
     engine.dispose()
 
@@ -1059,6 +1100,13 @@ def run(scale: Scale, path: Path, runs: int) -> int:
         f" takes {floor_ms:.2f} ms: {floor_ms / LIMIT:.2f} ms is the shortest bare SQL a page"
         f" can be held to {LIMIT:g}x of."
     )
+    quiz_limit = medians[PAGES.index(quiz_page)][2] * LIMIT
+    print(
+        f"A bare Flask app answers 'hi' in {hello_ms:.2f} ms, and the one-quiz board's own"
+        f" {len(quiz_statements)} statements, replayed on the bare connection, take"
+        f" {statements_ms:.2f} ms: of the {quiz_limit:.2f} ms the board may take, that leaves"
+        f" {quiz_limit - hello_ms - statements_ms:.2f} ms for its sign-in, checks and HTML."
+    )
 
     def worst(key: str) -> float:
         return max(ratios[page.name] for page in PAGES if page.key == key)
@@ -1084,6 +1132,8 @@ def run(scale: Scale, path: Path, runs: int) -> int:
                 "queries": {key: count(key) for key in figures},
                 "queries_constant": constant,
                 "page_floor_ms": round(floor_ms, 3),
+                "bare_flask_ms": round(hello_ms, 3),
+                "quiz_board_statements_ms": round(statements_ms, 3),
             }
         )
     )
