@@ -518,6 +518,10 @@ def test_an_answer_after_the_time_is_up_is_refused(room):
     assert "Time was up" in page(room.students[0], f"/live/{game}")
     assert answers_of(room.app, game) == []
     assert "No answer in time" in page(room.students[0], f"/live/{game}")
+    # An answer that could not be read is told the same: reading it would not help.
+    late = answer(room.students[1], game, 1, {"answer": "not an answer"})
+    assert late.status_code == 302
+    assert "Time was up" in page(room.students[1], f"/live/{game}")
 
 
 def test_an_answer_to_a_question_already_gone_is_refused(room):
