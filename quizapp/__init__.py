@@ -48,7 +48,7 @@ def read_settings() -> Config:
     """The settings as the app reads them (its defaults, the instance folder's config.py,
     then QUIZAPP_* variables), for a command that neither serves nor opens the database."""
     app = _unconfigured_app()
-    _read_settings(app, None, None)
+    _load_settings(app, None, None)
     return app.config
 
 
@@ -61,7 +61,7 @@ def _unconfigured_app() -> Flask:
     )
 
 
-def _read_settings(
+def _load_settings(
     app: Flask, test_config: dict[str, Any] | None, overrides: dict[str, Any] | None
 ) -> None:
     app.config.from_mapping(settings.defaults(app.instance_path))
@@ -76,7 +76,7 @@ def _read_settings(
 def _configure(
     app: Flask, test_config: dict[str, Any] | None, overrides: dict[str, Any] | None
 ) -> None:
-    _read_settings(app, test_config, overrides)
+    _load_settings(app, test_config, overrides)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
     if not app.config.get("TEACHER_CODE"):

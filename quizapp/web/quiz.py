@@ -21,7 +21,7 @@ from flask_login import current_user, login_url
 
 from quizapp import db
 from quizapp.core import grading
-from quizapp.models import Attempt, utcnow
+from quizapp.models import Attempt, QuizRecord, User, utcnow
 from quizapp.services import assignments
 from quizapp.services import attempts as service
 from quizapp.services.catalog import quiz_question_count
@@ -67,15 +67,17 @@ def intro(quiz_id: int):
         open_attempt=open_attempt,
         score=service.quiz_score(db_session, quiz, who.user) if who.user else None,
         last=service.last_submitted(db_session, quiz, who.user) if who.user else None,
-        assigned=[
-            item
-            for item in assignments.for_student(db_session, who.user, utcnow())
-            if item.quiz.id == quiz.id
-        ]
-        if who.user and not who.user.is_teacher
-        else [],
+        assigned=_assignments_of(quiz, who.user),
         form=ActionForm(),
     )
+
+
+def _assignments_of(quiz: QuizRecord, user: User | None) -> list[assignments.StudentAssignment]:
+    """The student's current assignments of the quiz, which its page names."""
+    if user is None or user.is_teacher:
+        return []
+    mine = assignments.for_student(db.session(), user, utcnow())
+    return [item for item in mine if item.quiz.id == quiz.id]
 
 
 @bp.route("/quiz/<int:quiz_id>/start", methods=["POST"])
